@@ -1,0 +1,208 @@
+/* db.c: the one SQLite wrapper of Amparo: prepared statements, named binds
+ * that fail loudly, nested transactions, the schema and its migrations. */
+#include <stdio.h>
+#include <string.h>
+
+#include "vault_int.h"
+
+vault_status vault_fail(vault_err *err, vault_status code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL) {
+		err->code = code;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+vault_status db_fail(sqlite3 *db, int rc, vault_err *err, const char *what)
+{
+	int ext = db != NULL ? sqlite3_extended_errcode(db) : rc;
+
+	if (ext == SQLITE_IOERR_DATA || (rc & 0xff) == SQLITE_CORRUPT ||
+	    (rc & 0xff) == SQLITE_NOTADB)
+		return vault_fail(err, VAULT_EDAMAGED,
+		                  "%s: the vault is damaged or has been tampered "
+		                  "with (a page failed authentication)", what);
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		return vault_fail(err, VAULT_EFULL,
+		                  "%s: the disk is full; nothing was changed", what);
+	case SQLITE_READONLY:
+		return vault_fail(err, VAULT_EREADONLY,
+		                  "%s: the vault or its folder is read-only", what);
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return vault_fail(err, VAULT_EBUSY,
+		                  "%s: the vault is open in another Amparo", what);
+	case SQLITE_NOMEM:
+		return vault_fail(err, VAULT_ENOMEM, "%s: out of memory", what);
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		return vault_fail(err, VAULT_EIO,
+		                  "%s: input/output error (was the device "
+		                  "removed?); nothing was changed", what);
+	default:
+		return vault_fail(err, VAULT_EIO, "%s: %s", what,
+		                  db != NULL ? sqlite3_errmsg(db)
+		                             : sqlite3_errstr(rc));
+	}
+}
+
+vault_status db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st,
+                        vault_err *err)
+{
+	int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
+
+	if (rc != SQLITE_OK) {
+		*st = NULL;
+		return db_fail(db, rc, err, "reading the vault");
+	}
+	return VAULT_OK;
+}
+
+vault_status db_exec(sqlite3 *db, const char *sql, vault_err *err)
+{
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? VAULT_OK : db_fail(db, rc, err, "updating the vault");
+}
+
+static int bind_index(sqlite3_stmt *st, const char *name)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+
+	/* A misspelt name is a programming error, not a user error: make it
+	 * fail the statement rather than bind nothing silently. */
+	return i > 0 ? i : -1;
+}
+
+int db_bind_text(sqlite3_stmt *st, const char *name, const char *s)
+{
+	int i = bind_index(st, name);
+
+	if (i < 0)
+		return SQLITE_RANGE;
+	return s == NULL ? sqlite3_bind_null(st, i)
+	                 : sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+int db_bind_blob(sqlite3_stmt *st, const char *name, const void *p, size_t n)
+{
+	int i = bind_index(st, name);
+
+	if (i < 0)
+		return SQLITE_RANGE;
+	return sqlite3_bind_blob64(st, i, p, n, SQLITE_TRANSIENT);
+}
+
+int db_bind_int64(sqlite3_stmt *st, const char *name, int64_t v)
+{
+	int i = bind_index(st, name);
+
+	if (i < 0)
+		return SQLITE_RANGE;
+	return sqlite3_bind_int64(st, i, v);
+}
+
+vault_status db_begin(vault *v, vault_err *err)
+{
+	vault_status rc;
+
+	if (v->readonly)
+		return vault_fail(err, VAULT_EREADONLY,
+		                  "the vault was opened read-only");
+	if (v->txn_depth++ > 0)
+		return VAULT_OK;
+	v->txn_failed = 0;
+	rc = db_exec(v->db, "BEGIN IMMEDIATE", err);
+	if (rc != VAULT_OK)
+		v->txn_depth = 0;
+	return rc;
+}
+
+vault_status db_commit(vault *v, vault_err *err)
+{
+	vault_status rc;
+
+	if (v->txn_depth <= 0)
+		return vault_fail(err, VAULT_EINVAL, "commit without a transaction");
+	if (--v->txn_depth > 0)
+		return VAULT_OK;
+	if (v->txn_failed) {
+		db_exec(v->db, "ROLLBACK", NULL);
+		return vault_fail(err, VAULT_EIO, "an inner step failed; "
+		                  "nothing was changed");
+	}
+	rc = db_exec(v->db, "COMMIT", err);
+	if (rc != VAULT_OK)
+		sqlite3_exec(v->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+void db_rollback(vault *v)
+{
+	if (v->txn_depth <= 0)
+		return;
+	if (--v->txn_depth > 0) {
+		v->txn_failed = 1;
+		return;
+	}
+	sqlite3_exec(v->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* §6: each migration takes the schema from version i to i+1 and runs in
+ * the caller's transaction. Never edit a released step; add one. */
+static const char *const migrations[] = {
+	/* 0 -> 1: the first schema. */
+	"CREATE TABLE members ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL CHECK (role IN ('admin','editor','staff')),"
+	"  slot_id BLOB UNIQUE,"
+	"  created INTEGER NOT NULL);"
+	"CREATE TABLE documents ("
+	"  id TEXT PRIMARY KEY,"
+	"  title TEXT NOT NULL,"
+	"  category TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  author INTEGER NOT NULL REFERENCES members(id),"
+	"  created INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL);"
+	"CREATE INDEX documents_title ON documents(title);",
+};
+
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+vault_status db_migrate(sqlite3 *db, vault_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[64];
+	int version = 0;
+	vault_status rc;
+
+	rc = db_prepare(db, "PRAGMA user_version", &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > SCHEMA_VERSION)
+		return vault_fail(err, VAULT_EVERSION,
+		                  "this vault was written by a newer Amparo "
+		                  "(schema %d; this one knows %d)", version,
+		                  SCHEMA_VERSION);
+	for (; version < SCHEMA_VERSION; version++) {
+		rc = db_exec(db, migrations[version], err);
+		if (rc != VAULT_OK)
+			return rc;
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version + 1);
+		rc = db_exec(db, sql, err);
+		if (rc != VAULT_OK)
+			return rc;
+	}
+	return VAULT_OK;
+}

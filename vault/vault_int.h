@@ -1,0 +1,150 @@
+/* vault_int.h: private to vault/ and its white-box tests.
+ * The byte layouts here are specified in docs/vault-format.md; section
+ * numbers in comments refer to that document. */
+#ifndef AMPARO_VAULT_INT_H
+#define AMPARO_VAULT_INT_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+
+#include "vault.h"
+
+/* --- The header (vault-format.md §2) --------------------------------- */
+
+#define HDR_MAGIC "AMPARO\x1a\x01"
+#define HDR_MAGIC_LEN 8
+#define HDR_FORMAT_VERSION 1u
+#define HDR_SIZE 4096u        /* one copy */
+#define HDR_AREA (2u * HDR_SIZE) /* both copies; pages start here */
+#define HDR_SLOTS 24u
+#define HDR_SLOT_SIZE 128u
+#define HDR_SLOTS_OFF 64u
+#define HDR_MAC_OFF 4032u      /* keyed BLAKE2b-256 over [0, 4032) */
+#define HDR_SUM_OFF 4064u      /* plain BLAKE2b-256 over [0, 4064) */
+#define VAULT_ID_BYTES 16u
+#define SLOT_ID_BYTES 16u
+
+#define PAGE_SIZE 4096u
+#define PAGE_RESERVE 40u       /* nonce (24) + tag (16) at the end of a page */
+
+enum { SLOT_EMPTY = 0, SLOT_PASSPHRASE = 1 };
+
+typedef struct {
+	uint8_t state;
+	ac_kdf_params kdf;
+	uint8_t salt[AC_SALT_BYTES];
+	uint8_t nonce[AC_NONCE_BYTES];
+	uint8_t wrapped[AC_KEY_BYTES];
+	uint8_t tag[AC_TAG_BYTES];
+	uint8_t id[SLOT_ID_BYTES];
+} hdr_slot;
+
+typedef struct {
+	uint32_t version;
+	uint32_t page_size;
+	uint32_t reserve;
+	uint64_t generation;
+	uint8_t vault_id[VAULT_ID_BYTES];
+	hdr_slot slots[HDR_SLOTS];
+	uint8_t mac[AC_HASH_BYTES];
+} hdr;
+
+/* What hdr_pick found in the first HDR_AREA bytes of a file. */
+typedef enum {
+	HDR_PICK_OK,        /* both copies valid and identical */
+	HDR_PICK_REPAIRED,  /* one copy unreadable or stale; the other used */
+	HDR_PICK_NOTVAULT,  /* no copy has the magic */
+	HDR_PICK_DAMAGED    /* magic present, no copy passes its checksum */
+} hdr_pick_result;
+
+/* Serialise h into one HDR_SIZE copy, computing the MAC with mac_key (NULL
+ * leaves the MAC as stored in h) and the checksum. */
+void hdr_encode(const hdr *h, const uint8_t *mac_key, uint8_t out[HDR_SIZE]);
+/* Parse one copy; -1 when the magic or checksum is wrong. */
+int hdr_decode(const uint8_t in[HDR_SIZE], hdr *h);
+/* Choose the copy to use from the two copies in area. *which is 0 or 1. */
+hdr_pick_result hdr_pick(const uint8_t area[HDR_AREA], hdr *h, int *which);
+/* Verify the header MAC against mac_key: 1 if it holds. */
+int hdr_mac_ok(const uint8_t copy[HDR_SIZE], const uint8_t *mac_key);
+/* Try every slot with the passphrase; on success the master key is in
+ * master (guarded memory) and *slot the slot index. */
+vault_status hdr_unlock(const hdr *h, const char *pass, size_t passlen,
+                        uint8_t master[AC_KEY_BYTES], unsigned *slot);
+/* Fill slot i with master wrapped under a fresh salt and nonce. */
+vault_status hdr_slot_set(hdr *h, unsigned i, const uint8_t master[AC_KEY_BYTES],
+                          const char *pass, size_t passlen,
+                          const ac_kdf_params *kdf);
+
+/* --- Keys ------------------------------------------------------------- */
+
+typedef struct {
+	uint8_t master[AC_KEY_BYTES];
+	uint8_t page[AC_KEY_BYTES];
+	uint8_t hdr_mac[AC_KEY_BYTES];
+	uint8_t vault_id[VAULT_ID_BYTES];
+} vault_keys; /* always in ac_secret_new memory */
+
+vault_keys *vault_keys_new(const uint8_t master[AC_KEY_BYTES],
+                           const uint8_t vault_id[VAULT_ID_BYTES]);
+void vault_keys_free(vault_keys *k);
+
+/* --- The encrypting VFS (vault-format.md §3, §4) ---------------------- */
+
+typedef struct vfs_shim vfs_shim;
+
+/* Register a VFS instance bound to keys (borrowed: they must outlive the
+ * shim). Its name is in vfs_shim_name. */
+vault_status vfs_shim_new(vault_keys *keys, vfs_shim **out);
+const char *vfs_shim_name(const vfs_shim *s);
+void vfs_shim_free(vfs_shim *s);
+
+/* File controls our VFS answers on the main database, to reach the header
+ * area through the same file handle as SQLite (closing a second descriptor
+ * would drop SQLite's POSIX locks). Argument: uint8_t[HDR_AREA]. */
+#define VFS_FCNTL_HEADER_READ 0x414d5001
+#define VFS_FCNTL_HEADER_WRITE 0x414d5002
+
+/* --- The SQLite wrapper (db.c) --------------------------------------- */
+
+/* Fill err from a status and a printf-style message; returns code. */
+vault_status vault_fail(vault_err *err, vault_status code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Map the database handle's last error to a status and message. */
+vault_status db_fail(sqlite3 *db, int rc, vault_err *err, const char *what);
+
+/* Prepare one statement; VAULT_OK or a failure set in err. */
+vault_status db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st,
+                        vault_err *err);
+/* Run SQL with no results (may hold several statements). */
+vault_status db_exec(sqlite3 *db, const char *sql, vault_err *err);
+/* Named binds that fail loudly when the name is not in the statement. */
+int db_bind_text(sqlite3_stmt *st, const char *name, const char *s);
+int db_bind_blob(sqlite3_stmt *st, const char *name, const void *p, size_t n);
+int db_bind_int64(sqlite3_stmt *st, const char *name, int64_t v);
+/* Transactions nest by counter; only the outermost one reaches SQLite. */
+vault_status db_begin(vault *v, vault_err *err);
+vault_status db_commit(vault *v, vault_err *err);
+void db_rollback(vault *v);
+/* Apply pending schema migrations (vault-format.md §6). */
+vault_status db_migrate(sqlite3 *db, vault_err *err);
+
+/* The open vault. */
+struct vault {
+	char *path;
+	sqlite3 *db;
+	vfs_shim *shim;
+	vault_keys *keys;
+	hdr header;
+	unsigned slot;       /* the slot that opened it */
+	int readonly;
+	int txn_depth;
+	int txn_failed;
+	int64_t member_id;
+	char *member;
+};
+
+sqlite3 *vault_db(vault *v);
+vault_status vault_header_write(vault *v, vault_err *err);
+int64_t vault_now(void);
+
+#endif

@@ -1,0 +1,509 @@
+/* vfs.c: the encrypting VFS shim over the system SQLite library
+ * (docs/vault-format.md §3 and §4).
+ *
+ * SQLite sees an ordinary database of 4096-byte pages with 40 reserved bytes
+ * at the end of each; on disk every page is XChaCha20-Poly1305 ciphertext
+ * with its nonce and tag in those reserved bytes, after two header copies.
+ * The rollback journal's page images get the same treatment. The shim only
+ * admits the I/O patterns it can protect: whole-page writes to the database,
+ * page images in the journal, no WAL, no mmap, no temporary files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vault_int.h"
+
+enum { FILE_MAIN = 0, FILE_JOURNAL = 1 };
+#define PAGE_DATA (PAGE_SIZE - PAGE_RESERVE)
+#define PAGE_AD_LEN (VAULT_ID_BYTES + 4 + 1)
+
+struct vfs_shim {
+	sqlite3_vfs vfs;
+	sqlite3_vfs *root;
+	vault_keys *keys;
+	char name[64];
+};
+
+typedef struct {
+	sqlite3_file base;
+	vfs_shim *shim;
+	int kind;
+	uint8_t *page; /* scratch for one page of ciphertext */
+	uint8_t *plain;/* scratch for one page of plaintext (sub-page reads) */
+	sqlite3_file *real;
+} vfs_file;
+
+#define REAL_OFFSET ((sizeof(vfs_file) + 7u) & ~7u)
+
+static void page_ad(const vfs_file *f, uint32_t pgno, uint8_t ad[PAGE_AD_LEN])
+{
+	memcpy(ad, f->shim->keys->vault_id, VAULT_ID_BYTES);
+	for (int i = 0; i < 4; i++)
+		ad[VAULT_ID_BYTES + i] = (uint8_t)(pgno >> (8 * i));
+	ad[VAULT_ID_BYTES + 4] = (uint8_t)f->kind;
+}
+
+/* §3.2: ciphertext of bytes [0, 4056), then the nonce, then the tag. */
+static void page_seal(const vfs_file *f, uint32_t pgno, const uint8_t *pt,
+                      uint8_t *out)
+{
+	uint8_t ad[PAGE_AD_LEN];
+	uint8_t *nonce = out + PAGE_DATA;
+
+	page_ad(f, pgno, ad);
+	ac_random(nonce, AC_NONCE_BYTES);
+	ac_aead_seal(out, nonce + AC_NONCE_BYTES, pt, PAGE_DATA, ad, sizeof ad,
+	             nonce, f->shim->keys->page);
+}
+
+static int page_open(const vfs_file *f, uint32_t pgno, const uint8_t *ct,
+                     uint8_t *out)
+{
+	uint8_t ad[PAGE_AD_LEN];
+	const uint8_t *nonce = ct + PAGE_DATA;
+
+	page_ad(f, pgno, ad);
+	if (ac_aead_open(out, ct, PAGE_DATA, nonce + AC_NONCE_BYTES, ad,
+	                 sizeof ad, nonce, f->shim->keys->page) != AC_OK)
+		return SQLITE_IOERR_DATA;
+	/* The reserved bytes are ours; SQLite sees zeros there. */
+	memset(out + PAGE_DATA, 0, PAGE_RESERVE);
+	return SQLITE_OK;
+}
+
+static int real_size(vfs_file *f, sqlite3_int64 *sz)
+{
+	return f->real->pMethods->xFileSize(f->real, sz);
+}
+
+/* Read one whole page of the database into out, decrypted. */
+static int main_read_page(vfs_file *f, uint32_t pgno, uint8_t *out)
+{
+	sqlite3_int64 off = HDR_AREA + (sqlite3_int64)(pgno - 1) * PAGE_SIZE;
+	sqlite3_int64 sz = 0;
+	int rc;
+
+	rc = f->real->pMethods->xRead(f->real, f->page, PAGE_SIZE, off);
+	if (rc == SQLITE_IOERR_SHORT_READ) {
+		if (real_size(f, &sz) != SQLITE_OK)
+			return SQLITE_IOERR_READ;
+		/* A page wholly past the end is a page SQLite has not written
+		 * yet: SQLite expects zeros. Part of a page is a truncation. */
+		if (sz <= off) {
+			memset(out, 0, PAGE_SIZE);
+			return SQLITE_IOERR_SHORT_READ;
+		}
+		return SQLITE_IOERR_DATA;
+	}
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = page_open(f, pgno, f->page, out);
+	if (rc == SQLITE_OK && pgno == 1 && out[20] != PAGE_RESERVE)
+		rc = SQLITE_IOERR_DATA;
+	return rc;
+}
+
+static int x_read(sqlite3_file *pf, void *buf, int amt, sqlite3_int64 off)
+{
+	vfs_file *f = (vfs_file *)pf;
+	uint32_t pgno, in;
+	uint8_t pn[4];
+	int rc;
+
+	if (f->kind == FILE_JOURNAL) {
+		if (amt != (int)PAGE_SIZE || off < 4)
+			return f->real->pMethods->xRead(f->real, buf, amt, off);
+		/* A page image: its page number is the 4 bytes before it. */
+		rc = f->real->pMethods->xRead(f->real, pn, 4, off - 4);
+		if (rc != SQLITE_OK)
+			return rc;
+		rc = f->real->pMethods->xRead(f->real, f->page, amt, off);
+		if (rc != SQLITE_OK)
+			return rc;
+		pgno = (uint32_t)pn[0] << 24 | (uint32_t)pn[1] << 16 |
+		       (uint32_t)pn[2] << 8 | pn[3];
+		return page_open(f, pgno, f->page, buf);
+	}
+	if (amt <= 0 || off < 0)
+		return SQLITE_IOERR_READ;
+	pgno = (uint32_t)(off / PAGE_SIZE) + 1;
+	in = (uint32_t)(off % PAGE_SIZE);
+	if (in + (uint32_t)amt > PAGE_SIZE)
+		return SQLITE_IOERR_READ;
+	if (in == 0 && amt == (int)PAGE_SIZE)
+		return main_read_page(f, pgno, buf);
+	/* SQLite reads 100 bytes at 0 and 16 at 24 to peek at the header:
+	 * decrypt the whole page and copy out, so it is still authenticated. */
+	rc = main_read_page(f, pgno, f->plain);
+	if (rc == SQLITE_OK || rc == SQLITE_IOERR_SHORT_READ)
+		memcpy(buf, f->plain + in, (size_t)amt);
+	return rc;
+}
+
+static int x_write(sqlite3_file *pf, const void *buf, int amt,
+                   sqlite3_int64 off)
+{
+	vfs_file *f = (vfs_file *)pf;
+	const uint8_t *p = buf;
+	uint8_t pn[4];
+	uint32_t pgno;
+	int rc;
+
+	if (f->kind == FILE_JOURNAL) {
+		if (amt != (int)PAGE_SIZE || off < 4)
+			return f->real->pMethods->xWrite(f->real, buf, amt, off);
+		/* SQLite writes the page number just before the image; read
+		 * it back rather than trust the order of calls. */
+		rc = f->real->pMethods->xRead(f->real, pn, 4, off - 4);
+		if (rc != SQLITE_OK)
+			return SQLITE_IOERR_WRITE;
+		pgno = (uint32_t)pn[0] << 24 | (uint32_t)pn[1] << 16 |
+		       (uint32_t)pn[2] << 8 | pn[3];
+		page_seal(f, pgno, p, f->page);
+		return f->real->pMethods->xWrite(f->real, f->page, amt, off);
+	}
+	/* SQLite writes only whole pages to the database; anything else is
+	 * a pattern we cannot protect. */
+	if (amt != (int)PAGE_SIZE || off < 0 || off % PAGE_SIZE != 0)
+		return SQLITE_IOERR_WRITE;
+	pgno = (uint32_t)(off / PAGE_SIZE) + 1;
+	if (pgno == 1 && p[20] != PAGE_RESERVE)
+		return SQLITE_IOERR_WRITE;
+	page_seal(f, pgno, p, f->page);
+	return f->real->pMethods->xWrite(f->real, f->page, amt, off + HDR_AREA);
+}
+
+static int x_truncate(sqlite3_file *pf, sqlite3_int64 size)
+{
+	vfs_file *f = (vfs_file *)pf;
+
+	if (f->kind == FILE_MAIN)
+		size += HDR_AREA;
+	return f->real->pMethods->xTruncate(f->real, size);
+}
+
+static int x_file_size(sqlite3_file *pf, sqlite3_int64 *size)
+{
+	vfs_file *f = (vfs_file *)pf;
+	int rc = real_size(f, size);
+
+	if (rc == SQLITE_OK && f->kind == FILE_MAIN)
+		*size = *size > (sqlite3_int64)HDR_AREA ? *size - HDR_AREA : 0;
+	return rc;
+}
+
+static int x_close(sqlite3_file *pf)
+{
+	vfs_file *f = (vfs_file *)pf;
+	int rc = SQLITE_OK;
+
+	if (f->real->pMethods != NULL)
+		rc = f->real->pMethods->xClose(f->real);
+	if (f->plain != NULL)
+		ac_wipe(f->plain, PAGE_SIZE);
+	free(f->page);
+	free(f->plain);
+	f->page = NULL;
+	f->plain = NULL;
+	return rc;
+}
+
+static int x_sync(sqlite3_file *pf, int flags)
+{
+	vfs_file *f = (vfs_file *)pf;
+
+	return f->real->pMethods->xSync(f->real, flags);
+}
+
+static int x_lock(sqlite3_file *pf, int level)
+{
+	vfs_file *f = (vfs_file *)pf;
+
+	return f->real->pMethods->xLock(f->real, level);
+}
+
+static int x_unlock(sqlite3_file *pf, int level)
+{
+	vfs_file *f = (vfs_file *)pf;
+
+	return f->real->pMethods->xUnlock(f->real, level);
+}
+
+static int x_check_reserved(sqlite3_file *pf, int *out)
+{
+	vfs_file *f = (vfs_file *)pf;
+
+	return f->real->pMethods->xCheckReservedLock(f->real, out);
+}
+
+/* Pragmas that would move data outside what the shim protects. */
+static int pragma_refused(char **arg)
+{
+	const char *name = arg[1], *val = arg[2];
+
+	if (val == NULL)
+		return 0;
+	if (sqlite3_stricmp(name, "journal_mode") == 0)
+		return sqlite3_stricmp(val, "delete") != 0;
+	if (sqlite3_stricmp(name, "page_size") == 0)
+		return atoi(val) != (int)PAGE_SIZE;
+	if (sqlite3_stricmp(name, "mmap_size") == 0)
+		return atoi(val) != 0;
+	return 0;
+}
+
+static int x_file_control(sqlite3_file *pf, int op, void *arg)
+{
+	vfs_file *f = (vfs_file *)pf;
+
+	switch (op) {
+	case VFS_FCNTL_HEADER_READ:
+		if (f->kind != FILE_MAIN)
+			return SQLITE_NOTFOUND;
+		return f->real->pMethods->xRead(f->real, arg, HDR_AREA, 0);
+	case VFS_FCNTL_HEADER_WRITE: {
+		/* §2.4: copy 0, sync, copy 1, sync: one copy is whole at
+		 * every moment. */
+		const uint8_t *a = arg;
+		int rc;
+
+		if (f->kind != FILE_MAIN)
+			return SQLITE_NOTFOUND;
+		rc = f->real->pMethods->xWrite(f->real, a, HDR_SIZE, 0);
+		if (rc == SQLITE_OK)
+			rc = f->real->pMethods->xSync(f->real, SQLITE_SYNC_FULL);
+		if (rc == SQLITE_OK)
+			rc = f->real->pMethods->xWrite(f->real, a + HDR_SIZE,
+			                               HDR_SIZE, HDR_SIZE);
+		if (rc == SQLITE_OK)
+			rc = f->real->pMethods->xSync(f->real, SQLITE_SYNC_FULL);
+		return rc;
+	}
+	case SQLITE_FCNTL_PRAGMA:
+		if (pragma_refused(arg)) {
+			((char **)arg)[0] = sqlite3_mprintf(
+				"amparo: that pragma is not allowed on a vault");
+			return SQLITE_ERROR;
+		}
+		break;
+	case SQLITE_FCNTL_MMAP_SIZE:
+		/* Memory-mapped reads would bypass decryption. */
+		*(sqlite3_int64 *)arg = 0;
+		return SQLITE_OK;
+	default:
+		break;
+	}
+	return f->real->pMethods->xFileControl(f->real, op, arg);
+}
+
+static int x_sector_size(sqlite3_file *pf)
+{
+	(void)pf;
+	/* Keeps journal headers (one sector) smaller than a page, so a
+	 * page-sized journal write is always a page image. */
+	return 512;
+}
+
+static int x_device_characteristics(sqlite3_file *pf)
+{
+	vfs_file *f = (vfs_file *)pf;
+
+	return f->real->pMethods->xDeviceCharacteristics(f->real) &
+	       SQLITE_IOCAP_POWERSAFE_OVERWRITE;
+}
+
+/* Version 1: no shared memory (no WAL) and no xFetch (no mmap). */
+static const sqlite3_io_methods io_methods = {
+	1,
+	x_close,
+	x_read,
+	x_write,
+	x_truncate,
+	x_sync,
+	x_file_size,
+	x_lock,
+	x_unlock,
+	x_check_reserved,
+	x_file_control,
+	x_sector_size,
+	x_device_characteristics,
+	NULL, NULL, NULL, NULL, NULL, NULL
+};
+
+static int v_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *pf,
+                  int flags, int *out_flags)
+{
+	vfs_shim *s = vfs->pAppData;
+	vfs_file *f = (vfs_file *)pf;
+	int rc;
+
+	memset(f, 0, sizeof *f);
+	/* Only the vault and its rollback journal ever reach the disk:
+	 * temporary databases, statement journals, WAL and super-journals
+	 * would hold plaintext. */
+	if (flags & SQLITE_OPEN_MAIN_DB)
+		f->kind = FILE_MAIN;
+	else if (flags & SQLITE_OPEN_MAIN_JOURNAL)
+		f->kind = FILE_JOURNAL;
+	else
+		return SQLITE_CANTOPEN;
+	if (name == NULL)
+		return SQLITE_CANTOPEN;
+	f->shim = s;
+	f->real = (sqlite3_file *)((char *)pf + REAL_OFFSET);
+	f->page = malloc(PAGE_SIZE);
+	f->plain = malloc(PAGE_SIZE);
+	if (f->page == NULL || f->plain == NULL) {
+		free(f->page);
+		free(f->plain);
+		return SQLITE_NOMEM;
+	}
+	rc = s->root->xOpen(s->root, name, f->real, flags, out_flags);
+	if (rc != SQLITE_OK) {
+		free(f->page);
+		free(f->plain);
+		f->page = f->plain = NULL;
+		return rc;
+	}
+	pf->pMethods = &io_methods;
+	return SQLITE_OK;
+}
+
+static int v_delete(sqlite3_vfs *vfs, const char *name, int sync_dir)
+{
+	vfs_shim *s = vfs->pAppData;
+
+	return s->root->xDelete(s->root, name, sync_dir);
+}
+
+static int v_access(sqlite3_vfs *vfs, const char *name, int flags, int *out)
+{
+	vfs_shim *s = vfs->pAppData;
+
+	return s->root->xAccess(s->root, name, flags, out);
+}
+
+static int v_full_pathname(sqlite3_vfs *vfs, const char *name, int n,
+                           char *out)
+{
+	vfs_shim *s = vfs->pAppData;
+
+	return s->root->xFullPathname(s->root, name, n, out);
+}
+
+static void *v_dlopen(sqlite3_vfs *vfs, const char *name)
+{
+	(void)vfs;
+	(void)name;
+	return NULL; /* no extensions are loaded into a vault */
+}
+
+static void v_dlerror(sqlite3_vfs *vfs, int n, char *msg)
+{
+	(void)vfs;
+	snprintf(msg, (size_t)n, "extensions are disabled");
+}
+
+static void (*v_dlsym(sqlite3_vfs *vfs, void *h, const char *sym))(void)
+{
+	(void)vfs;
+	(void)h;
+	(void)sym;
+	return NULL;
+}
+
+static void v_dlclose(sqlite3_vfs *vfs, void *h)
+{
+	(void)vfs;
+	(void)h;
+}
+
+static int v_randomness(sqlite3_vfs *vfs, int n, char *out)
+{
+	(void)vfs;
+	ac_random(out, (size_t)n);
+	return n;
+}
+
+static int v_sleep(sqlite3_vfs *vfs, int us)
+{
+	vfs_shim *s = vfs->pAppData;
+
+	return s->root->xSleep(s->root, us);
+}
+
+static int v_current_time(sqlite3_vfs *vfs, double *out)
+{
+	vfs_shim *s = vfs->pAppData;
+
+	return s->root->xCurrentTime(s->root, out);
+}
+
+static int v_last_error(sqlite3_vfs *vfs, int n, char *out)
+{
+	vfs_shim *s = vfs->pAppData;
+
+	return s->root->xGetLastError(s->root, n, out);
+}
+
+static int v_current_time64(sqlite3_vfs *vfs, sqlite3_int64 *out)
+{
+	vfs_shim *s = vfs->pAppData;
+
+	return s->root->xCurrentTimeInt64(s->root, out);
+}
+
+vault_status vfs_shim_new(vault_keys *keys, vfs_shim **out)
+{
+	vfs_shim *s = NULL;
+	sqlite3_vfs *root = sqlite3_vfs_find("unix");
+
+	*out = NULL;
+	if (root == NULL || root->iVersion < 2)
+		return VAULT_EIO;
+	s = calloc(1, sizeof *s);
+	if (s == NULL)
+		return VAULT_ENOMEM;
+	s->root = root;
+	s->keys = keys;
+	/* One registered VFS per open vault carries that vault's keys, so no
+	 * process-wide key table is needed. */
+	snprintf(s->name, sizeof s->name, "amparo-%p", (void *)s);
+	s->vfs.iVersion = 2;
+	s->vfs.szOsFile = (int)(REAL_OFFSET + (size_t)root->szOsFile);
+	s->vfs.mxPathname = root->mxPathname;
+	s->vfs.zName = s->name;
+	s->vfs.pAppData = s;
+	s->vfs.xOpen = v_open;
+	s->vfs.xDelete = v_delete;
+	s->vfs.xAccess = v_access;
+	s->vfs.xFullPathname = v_full_pathname;
+	s->vfs.xDlOpen = v_dlopen;
+	s->vfs.xDlError = v_dlerror;
+	s->vfs.xDlSym = v_dlsym;
+	s->vfs.xDlClose = v_dlclose;
+	s->vfs.xRandomness = v_randomness;
+	s->vfs.xSleep = v_sleep;
+	s->vfs.xCurrentTime = v_current_time;
+	s->vfs.xGetLastError = v_last_error;
+	s->vfs.xCurrentTimeInt64 = v_current_time64;
+	if (sqlite3_vfs_register(&s->vfs, 0) != SQLITE_OK) {
+		free(s);
+		return VAULT_EIO;
+	}
+	*out = s;
+	return VAULT_OK;
+}
+
+const char *vfs_shim_name(const vfs_shim *s)
+{
+	return s->name;
+}
+
+void vfs_shim_free(vfs_shim *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_vfs_unregister(&s->vfs);
+	free(s);
+}
