@@ -174,3 +174,48 @@ void ac_hash(uint8_t out[AC_HASH_BYTES], const void *in, size_t len,
 {
 	crypto_generichash(out, AC_HASH_BYTES, in, len, key, keylen);
 }
+
+void ac_sign_seed_keypair(uint8_t pk[AC_SIGN_PK_BYTES], uint8_t sk[AC_SIGN_SK_BYTES],
+                          const uint8_t seed[32])
+{
+	crypto_sign_seed_keypair(pk, sk, seed);
+}
+
+void ac_box_seed_keypair(uint8_t pk[AC_BOX_PK_BYTES], uint8_t sk[AC_BOX_SK_BYTES],
+                         const uint8_t seed[32])
+{
+	crypto_box_seed_keypair(pk, sk, seed);
+}
+
+void ac_box_keypair(uint8_t pk[AC_BOX_PK_BYTES], uint8_t sk[AC_BOX_SK_BYTES])
+{
+	crypto_box_keypair(pk, sk);
+}
+
+void ac_sign(uint8_t sig[AC_SIG_BYTES], const void *msg, size_t len,
+             const uint8_t sk[AC_SIGN_SK_BYTES])
+{
+	crypto_sign_detached(sig, NULL, msg, len, sk);
+}
+
+int ac_verify(const uint8_t sig[AC_SIG_BYTES], const void *msg, size_t len,
+              const uint8_t pk[AC_SIGN_PK_BYTES])
+{
+	return crypto_sign_verify_detached(sig, msg, len, pk) == 0;
+}
+
+void ac_seal(uint8_t *out, const uint8_t *msg, size_t len,
+             const uint8_t pk[AC_BOX_PK_BYTES])
+{
+	crypto_box_seal(out, msg, len, pk);
+}
+
+ac_status ac_seal_open(uint8_t *out, const uint8_t *in, size_t len,
+                       const uint8_t pk[AC_BOX_PK_BYTES],
+                       const uint8_t sk[AC_BOX_SK_BYTES])
+{
+	if (len < AC_SEAL_BYTES ||
+	    crypto_box_seal_open(out, in, len, pk, sk) != 0)
+		return AC_EAUTH;
+	return AC_OK;
+}

@@ -97,4 +97,30 @@ ac_status ac_aead_open(uint8_t *pt, const uint8_t *ct, size_t len,
 void ac_hash(uint8_t out[AC_HASH_BYTES], const void *in, size_t len,
              const uint8_t *key, size_t keylen);
 
+/* Ed25519 (crypto_sign) and X25519 sealed boxes (crypto_box_seal). */
+#define AC_SIGN_PK_BYTES 32u
+#define AC_SIGN_SK_BYTES 64u
+#define AC_SIG_BYTES 64u
+#define AC_BOX_PK_BYTES 32u
+#define AC_BOX_SK_BYTES 32u
+#define AC_SEAL_BYTES 48u /* overhead of a sealed box */
+
+void ac_sign_seed_keypair(uint8_t pk[AC_SIGN_PK_BYTES], uint8_t sk[AC_SIGN_SK_BYTES],
+                          const uint8_t seed[32]);
+void ac_box_seed_keypair(uint8_t pk[AC_BOX_PK_BYTES], uint8_t sk[AC_BOX_SK_BYTES],
+                         const uint8_t seed[32]);
+void ac_box_keypair(uint8_t pk[AC_BOX_PK_BYTES], uint8_t sk[AC_BOX_SK_BYTES]);
+void ac_sign(uint8_t sig[AC_SIG_BYTES], const void *msg, size_t len,
+             const uint8_t sk[AC_SIGN_SK_BYTES]);
+/* 1 if sig is pk's signature over msg. */
+int ac_verify(const uint8_t sig[AC_SIG_BYTES], const void *msg, size_t len,
+              const uint8_t pk[AC_SIGN_PK_BYTES]);
+/* out: len + AC_SEAL_BYTES bytes. */
+void ac_seal(uint8_t *out, const uint8_t *msg, size_t len,
+             const uint8_t pk[AC_BOX_PK_BYTES]);
+/* in: len bytes (>= AC_SEAL_BYTES); out: len - AC_SEAL_BYTES bytes. */
+ac_status ac_seal_open(uint8_t *out, const uint8_t *in, size_t len,
+                       const uint8_t pk[AC_BOX_PK_BYTES],
+                       const uint8_t sk[AC_BOX_SK_BYTES]);
+
 #endif

@@ -218,6 +218,8 @@ int cli_exit_status(vault_status s)
 	case VAULT_ENOTFOUND:
 	case VAULT_EAMBIGUOUS:
 		return EXIT_NOTFOUND;
+	case VAULT_EPERM:
+		return EXIT_DENIED;
 	case VAULT_EREADONLY:
 	case VAULT_EFULL:
 	case VAULT_EBUSY:

@@ -1,17 +1,14 @@
-/* cli_commands.c: the command descriptors and their handlers. Handlers
- * parse nothing themselves and never touch SQL or keys: they call vault/
- * and print what they get. */
+/* cli_commands.c: the command table, and the commands about the vault file
+ * itself (init, passwd). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli_int.h"
 
-#define MIN_PASSPHRASE 8
-
-static int check_new_passphrase(const pass_secret *p)
+int cli_check_new_passphrase(const pass_secret *p)
 {
 	if (p->len < MIN_PASSPHRASE) {
 		fprintf(stderr, "amparo: a passphrase needs at least %d "
@@ -20,6 +17,61 @@ static int check_new_passphrase(const pass_secret *p)
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;
+}
+
+char *cli_read_all(FILE *in, size_t *len)
+{
+	size_t cap = 8192, n = 0, r;
+	char *buf = malloc(cap), *grown;
+
+	if (buf == NULL)
+		return NULL;
+	while ((r = fread(buf + n, 1, cap - n, in)) > 0) {
+		n += r;
+		if (n == cap) {
+			grown = realloc(buf, cap * 2);
+			if (grown == NULL) {
+				free(buf);
+				return NULL;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+	}
+	if (ferror(in)) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+void cli_date(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(out, 32, "%Y-%m-%d", &tm) == 0)
+		snprintf(out, 32, "?");
+}
+
+int cli_parse_date(const char *s, int64_t *out)
+{
+	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	struct tm tm;
+	int y, m, d, n = 0;
+
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] != '\0' ||
+	    strlen(s) != 10 || y < 1970 || y > 2999 || m < 1 || m > 12 || d < 1 ||
+	    d > days[m - 1])
+		return -1;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	*out = (int64_t)timegm(&tm);
+	return 0;
 }
 
 static int cmd_init(cli_ctx *c)
@@ -53,7 +105,7 @@ static int cmd_init(cli_ctx *c)
 		rc = ps == PASS_ENOTTY ? EXIT_USAGE : EXIT_FAIL;
 		goto out;
 	}
-	rc = check_new_passphrase(&pass);
+	rc = cli_check_new_passphrase(&pass);
 	if (rc == EXIT_OK)
 		rc = cli_kdf(&kdf);
 	if (rc != EXIT_OK)
@@ -70,144 +122,9 @@ out:
 	return rc;
 }
 
-/* Read all of stdin. */
-static char *read_all(FILE *in, size_t *len)
-{
-	size_t cap = 8192, n = 0, r;
-	char *buf = malloc(cap), *grown;
-
-	if (buf == NULL)
-		return NULL;
-	while ((r = fread(buf + n, 1, cap - n, in)) > 0) {
-		n += r;
-		if (n == cap) {
-			grown = realloc(buf, cap * 2);
-			if (grown == NULL) {
-				free(buf);
-				return NULL;
-			}
-			buf = grown;
-			cap *= 2;
-		}
-	}
-	if (ferror(in)) {
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
-
-static int cmd_add(cli_ctx *c)
-{
-	const char *title = cli_get(c, "title");
-	char id[VAULT_ID_HEX];
-	vault *v = NULL;
-	vault_err err = {0};
-	char *body = NULL;
-	size_t len = 0;
-	int rc;
-
-	if (title == NULL || *title == '\0') {
-		fprintf(stderr, "amparo add: --title TITLE is required\n");
-		cli_usage_of(c->cmd);
-		return EXIT_USAGE;
-	}
-	rc = cli_open(c, 0, &v);
-	if (rc != EXIT_OK)
-		return rc;
-	if (isatty(STDIN_FILENO))
-		fprintf(stderr, "Type the text, then Ctrl-D on a line of its own:\n");
-	body = read_all(stdin, &len);
-	if (body == NULL) {
-		fprintf(stderr, "amparo: cannot read the text from standard input\n");
-		rc = EXIT_FAIL;
-		goto out;
-	}
-	if (vault_doc_add(v, title, cli_get(c, "category"), body, len, id,
-	                  &err) != VAULT_OK) {
-		rc = cli_report(&err);
-		goto out;
-	}
-	printf("Added \"%s\" as %.12s.\n", title, id);
-out:
-	free(body);
-	vault_close(v);
-	return rc;
-}
-
-static void fmt_date(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL || strftime(out, 32, "%Y-%m-%d", &tm) == 0)
-		snprintf(out, 32, "?");
-}
-
-static int print_row(const vault_doc *d, void *ctx)
-{
-	char date[32];
-
-	(*(int *)ctx)++;
-	fmt_date(d->updated, date);
-	printf("%.12s  %-16s %s  %s\n", d->id, d->category, date, d->title);
-	return 0;
-}
-
-static int cmd_ls(cli_ctx *c)
-{
-	vault *v = NULL;
-	vault_err err = {0};
-	int rc, count = 0;
-
-	rc = cli_open(c, VAULT_READONLY, &v);
-	if (rc != EXIT_OK)
-		return rc;
-	if (vault_doc_each(v, print_row, &count, &err) != VAULT_OK)
-		rc = cli_report(&err);
-	else if (count == 0)
-		fprintf(stderr, "The vault holds no documents yet "
-		        "(add one with 'amparo add').\n");
-	vault_close(v);
-	return rc;
-}
-
-static int cmd_show(cli_ctx *c)
-{
-	vault *v = NULL;
-	vault_doc *d = NULL;
-	vault_err err = {0};
-	char date[32];
-	int rc;
-
-	rc = cli_open(c, VAULT_READONLY, &v);
-	if (rc != EXIT_OK)
-		return rc;
-	if (vault_doc_get(v, c->argv[1], &d, &err) != VAULT_OK) {
-		rc = cli_report(&err);
-		goto out;
-	}
-	if (cli_get(c, "raw") == NULL) {
-		fmt_date(d->updated, date);
-		printf("Title:    %s\nCategory: %s\nId:       %s\n"
-		       "Author:   %s\nUpdated:  %s\n\n",
-		       d->title, d->category, d->id, d->author, date);
-	}
-	fwrite(d->body, 1, d->body_len, stdout);
-	if (cli_get(c, "raw") == NULL && d->body_len > 0 &&
-	    d->body[d->body_len - 1] != '\n')
-		putchar('\n');
-out:
-	vault_doc_free(d);
-	vault_close(v);
-	return rc;
-}
-
 static int cmd_passwd(cli_ctx *c)
 {
 	pass_secret pass = {NULL, 0};
-	ac_kdf_params kdf;
 	vault *v = NULL;
 	vault_err err = {0};
 	pass_status ps;
@@ -223,12 +140,12 @@ static int cmd_passwd(cli_ctx *c)
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	rc = check_new_passphrase(&pass);
-	if (rc == EXIT_OK)
-		rc = cli_kdf(&kdf);
+	rc = cli_check_new_passphrase(&pass);
 	if (rc != EXIT_OK)
 		goto out;
-	if (vault_passwd(v, pass.buf, pass.len, &kdf, &err) != VAULT_OK) {
+	/* The vault's own Argon2id parameters and salt are reused, so that
+	 * unlocking stays one derivation however many members there are. */
+	if (vault_passwd(v, pass.buf, pass.len, NULL, &err) != VAULT_OK) {
 		rc = cli_report(&err);
 		goto out;
 	}
@@ -240,20 +157,58 @@ out:
 }
 
 static const char *const init_opts[] = {"name=", NULL};
-static const char *const add_opts[] = {"title=", "category=", NULL};
-static const char *const show_opts[] = {"raw", NULL};
+static const char *const add_opts[] = {"title=", "category=", "kind=", "lang=",
+                                       "review-by=", "message=", NULL};
+static const char *const edit_opts[] = {"title=", "category=", "kind=", "lang=",
+                                        "review-by=", "message=", NULL};
+static const char *const show_opts[] = {"raw", "rev=", NULL};
+static const char *const msg_opts[] = {"message=", NULL};
+static const char *const member_opts[] = {"role=", NULL};
 
 const cli_command cli_commands[] = {
 	{"init", "FILE [--name NAME]",
 	 "create a new vault; you become its first admin", init_opts, 1, 1,
 	 cmd_init},
-	{"add", "FILE --title TITLE [--category CAT]",
+	{"add", "FILE --title TITLE [--category CAT] [--kind policy|protocol|checklist]\n"
+	        "                [--lang LANG] [--review-by YYYY-MM-DD] [--message MSG]",
 	 "add a document, its text read from standard input", add_opts, 1, 1,
 	 cmd_add},
-	{"ls", "FILE", "list the documents", NULL, 1, 1, cmd_ls},
-	{"show", "FILE DOC [--raw]",
+	{"edit", "FILE DOC [--message MSG] [--title T] [--category C] [--kind K]\n"
+	         "                [--lang L] [--review-by YYYY-MM-DD]",
+	 "record a new revision (text from standard input, or the built-in "
+	 "editor on a terminal)", edit_opts, 2, 2, cmd_edit},
+	{"ls", "FILE", "list the documents with their status", NULL, 1, 1, cmd_ls},
+	{"show", "FILE DOC [--rev REV] [--raw]",
 	 "print a document (DOC: id, unique id prefix, or exact title)",
 	 show_opts, 2, 2, cmd_show},
+	{"log", "FILE DOC", "the revisions of a document, newest first", NULL,
+	 2, 2, cmd_log},
+	{"diff", "FILE DOC [REV [REV]]",
+	 "what changed: the head against its parent, REV against the head, "
+	 "or REV against REV", NULL, 2, 4, cmd_diff},
+	{"restore", "FILE DOC REV",
+	 "record a new revision holding the text of an earlier one", NULL, 3, 3,
+	 cmd_restore},
+	{"submit", "FILE DOC [--message MSG]",
+	 "submit the current revision for review", msg_opts, 2, 2, cmd_submit},
+	{"approve", "FILE DOC [REV] [--message MSG]",
+	 "approve a revision (admins): a signed approval naming it exactly",
+	 msg_opts, 2, 3, cmd_approve},
+	{"archive", "FILE DOC [--message MSG]",
+	 "archive a document (admins)", msg_opts, 2, 2, cmd_archive},
+	{"search", "FILE QUERY...",
+	 "search the current text of every document (case and accents "
+	 "ignored)", NULL, 2, CLI_MAX_ARGS, cmd_search},
+	{"member", "FILE add NAME --role admin|editor|staff | ls | remove NAME |\n"
+	           "                role NAME --role ROLE",
+	 "manage members (admins); everyone may list", member_opts, 2, 3,
+	 cmd_member},
+	{"verify", "FILE",
+	 "re-check every object's id, signature and author; names what is wrong",
+	 NULL, 1, 1, cmd_verify},
+	{"rekey", "FILE",
+	 "rotate the vault's master key and address (admins)", NULL, 1, 1,
+	 cmd_rekey},
 	{"passwd", "FILE", "change your passphrase", NULL, 1, 1, cmd_passwd},
 	{NULL, NULL, NULL, NULL, 0, 0, NULL},
 };

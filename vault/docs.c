@@ -1,4 +1,5 @@
-/* docs.c: documents: add, list, find. */
+/* docs.c: documents and their revisions as front ends see them. Every
+ * change goes through store_put as a signed object. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,72 +8,22 @@
 #include "vault_int.h"
 
 #define TITLE_MAX 200
-#define CATEGORY_MAX 64
+#define LABEL_MAX 64
 #define BODY_MAX (16u << 20)
 
-/* Strict UTF-8 (no overlongs, no surrogates): everything we store is text
- * that every front end can display. */
-static int utf8_valid(const unsigned char *s, size_t n)
+const char *vault_kind_name(int kind)
 {
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i];
-		size_t len;
-		uint32_t cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		if (i + len > n)
-			return 0;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += len;
-	}
-	return 1;
+	return obj_kind_name(kind);
 }
 
-static int label_ok(const char *s, size_t max)
+int vault_kind_parse(const char *s)
 {
-	size_t n = strlen(s);
-
-	if (n == 0 || n > max || !utf8_valid((const unsigned char *)s, n))
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-	return 1;
+	return obj_kind_parse(s);
 }
 
-static void to_hex(const uint8_t *in, size_t n, char *out)
+const char *vault_status_label(int status)
 {
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
+	return obj_status_name(status);
 }
 
 void vault_doc_free(vault_doc *d)
@@ -81,74 +32,449 @@ void vault_doc_free(vault_doc *d)
 		return;
 	free(d->title);
 	free(d->category);
+	free(d->lang);
 	free(d->author);
+	free(d->message);
 	if (d->body != NULL)
 		ac_wipe(d->body, d->body_len);
 	free(d->body);
 	free(d);
 }
 
-vault_status vault_doc_add(vault *v, const char *title, const char *category,
-                           const char *body, size_t body_len,
-                           char id_out[VAULT_ID_HEX], vault_err *err)
+static int label_ok(const char *s, size_t max)
 {
-	uint8_t raw[16];
-	char id[VAULT_ID_HEX];
-	sqlite3_stmt *st = NULL;
-	int64_t now = vault_now();
-	vault_status rc;
-	int src;
+	size_t n = strlen(s);
 
-	if (category == NULL || *category == '\0')
-		category = "general";
-	if (!label_ok(title, TITLE_MAX))
-		return vault_fail(err, VAULT_EINVAL,
-		                  "a title is 1 to %d bytes of UTF-8 text on one line",
-		                  TITLE_MAX);
-	if (!label_ok(category, CATEGORY_MAX))
-		return vault_fail(err, VAULT_EINVAL,
-		                  "a category is 1 to %d bytes of UTF-8 text on one line",
-		                  CATEGORY_MAX);
-	if (body_len > BODY_MAX)
-		return vault_fail(err, VAULT_EINVAL,
-		                  "the text is larger than %u MiB", BODY_MAX >> 20);
-	if (memchr(body, '\0', body_len) != NULL ||
-	    !utf8_valid((const unsigned char *)body, body_len))
-		return vault_fail(err, VAULT_EINVAL,
-		                  "the text is not valid UTF-8; save it as UTF-8 "
-		                  "and try again");
-	ac_random(raw, sizeof raw);
-	to_hex(raw, sizeof raw, id);
+	if (n == 0 || n > max || !obj_utf8_ok(s, n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+static vault_status check_meta(const vault_meta *m, const char *body,
+                               size_t len, vault_err *err)
+{
+	if (m->title != NULL && !label_ok(m->title, TITLE_MAX))
+		return vault_fail(err, VAULT_EINVAL, "a title is 1 to %d bytes "
+		                  "of UTF-8 text on one line", TITLE_MAX);
+	if (m->category != NULL && !label_ok(m->category, LABEL_MAX))
+		return vault_fail(err, VAULT_EINVAL, "a category is 1 to %d "
+		                  "bytes of UTF-8 text on one line", LABEL_MAX);
+	if (m->lang != NULL && !label_ok(m->lang, 16))
+		return vault_fail(err, VAULT_EINVAL, "a language is a short "
+		                  "code such as en or es");
+	if (m->message != NULL && strlen(m->message) > 0 &&
+	    !label_ok(m->message, 1000))
+		return vault_fail(err, VAULT_EINVAL, "a revision message is at "
+		                  "most 1000 bytes of UTF-8 text on one line");
+	if (m->kind != 0 && (m->kind < KIND_POLICY || m->kind > KIND_CHECKLIST))
+		return vault_fail(err, VAULT_EINVAL, "a kind is policy, "
+		                  "protocol or checklist");
+	if (len > BODY_MAX)
+		return vault_fail(err, VAULT_EINVAL, "the text is larger than "
+		                  "%u MiB", BODY_MAX >> 20);
+	if (body != NULL && !obj_utf8_ok(body, len))
+		return vault_fail(err, VAULT_EINVAL, "the text is not valid "
+		                  "UTF-8; save it as UTF-8 and try again");
+	return VAULT_OK;
+}
+
+static obj_str cstr(const char *s)
+{
+	obj_str r = {s != NULL ? s : "", s != NULL ? (uint32_t)strlen(s) : 0};
+
+	return r;
+}
+
+/* --- finding documents and revisions ---------------------------------- */
+
+static int is_hex(const char *s, size_t min, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n < min || n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+static void lower_copy(char *dst, const char *src, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i + 1 < cap; i++)
+		dst[i] = (char)tolower((unsigned char)src[i]);
+	dst[i] = '\0';
+}
+
+static vault_status resolve_doc(vault *v, const char *ref,
+                                uint8_t doc[OBJ_DOC_BYTES], vault_err *err)
+{
+	char prefix[VAULT_ID_HEX], first[VAULT_ID_HEX] = "", second[VAULT_ID_HEX] = "";
+	sqlite3_stmt *st = NULL;
+	vault_status rc;
+	int src, count = 0, hex = is_hex(ref, 4, 32);
+
+	lower_copy(prefix, hex ? ref : "", sizeof prefix);
+	rc = db_prepare(v->db,
+	                "SELECT doc, lower(hex(doc)) FROM documents WHERE title = :ref"
+	                " OR (:hex AND substr(lower(hex(doc)), 1, length(:p)) = :p)"
+	                " ORDER BY doc", &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_text(st, ":ref", ref);
+	db_bind_int64(st, ":hex", hex);
+	db_bind_text(st, ":p", prefix);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == 0)
+			memcpy(doc, sqlite3_column_blob(st, 0), OBJ_DOC_BYTES);
+		snprintf(count == 0 ? first : second, VAULT_ID_HEX, "%s",
+		         (const char *)sqlite3_column_text(st, 1));
+		count++;
+	}
+	sqlite3_finalize(st);
+	if (src != SQLITE_DONE)
+		return db_fail(v->db, src, err, "finding the document");
+	if (count == 0)
+		return vault_fail(err, VAULT_ENOTFOUND,
+		                  "no document has the id, id prefix or title "
+		                  "\"%s\" (see 'amparo ls')", ref);
+	if (count > 1)
+		return vault_fail(err, VAULT_EAMBIGUOUS,
+		                  "\"%s\" names %d documents (%.12s, %.12s%s); "
+		                  "give more of the id", ref, count, first, second,
+		                  count > 2 ? ", ..." : "");
+	return VAULT_OK;
+}
+
+static vault_status resolve_rev(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
+                                const char *ref, uint8_t rev[OBJ_ID_BYTES],
+                                vault_err *err)
+{
+	char prefix[VAULT_REV_HEX];
+	sqlite3_stmt *st = NULL;
+	vault_status rc;
+	int src, count = 0;
+
+	if (!is_hex(ref, 4, 64))
+		return vault_fail(err, VAULT_ENOTFOUND,
+		                  "\"%s\" is not a revision id (4 to 64 hex "
+		                  "digits; see 'amparo log')", ref);
+	lower_copy(prefix, ref, sizeof prefix);
+	rc = db_prepare(v->db,
+	                "SELECT id FROM revisions WHERE doc = :doc AND"
+	                " substr(lower(hex(id)), 1, length(:p)) = :p", &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":doc", doc, OBJ_DOC_BYTES);
+	db_bind_text(st, ":p", prefix);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count++ == 0)
+			memcpy(rev, sqlite3_column_blob(st, 0), OBJ_ID_BYTES);
+	}
+	sqlite3_finalize(st);
+	if (src != SQLITE_DONE)
+		return db_fail(v->db, src, err, "finding the revision");
+	if (count == 0)
+		return vault_fail(err, VAULT_ENOTFOUND,
+		                  "the document has no revision %s (see 'amparo log')",
+		                  ref);
+	if (count > 1)
+		return vault_fail(err, VAULT_EAMBIGUOUS,
+		                  "%s names %d revisions; give more of the id",
+		                  ref, count);
+	return VAULT_OK;
+}
+
+/* The document's newest head and how many heads it has. */
+static vault_status doc_head(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
+                             uint8_t head[OBJ_ID_BYTES], int *nheads,
+                             vault_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	vault_status rc;
+
+	rc = db_prepare(v->db, "SELECT head, nheads FROM documents WHERE doc = :doc",
+	                &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":doc", doc, OBJ_DOC_BYTES);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		memcpy(head, sqlite3_column_blob(st, 0), OBJ_ID_BYTES);
+		*nheads = sqlite3_column_int(st, 1);
+	} else {
+		rc = vault_fail(err, VAULT_ENOTFOUND, "no such document");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Load and decode a revision; *data owns the bytes o points into. */
+static vault_status load_rev(vault *v, const uint8_t rev[OBJ_ID_BYTES], obj *o,
+                             uint8_t **data, vault_err *err)
+{
+	size_t len = 0;
+	vault_status rc = store_get(v, rev, data, &len, err);
+
+	if (rc != VAULT_OK)
+		return rc;
+	if (obj_decode(*data, len, o) != 0 || o->type != OBJ_REVISION) {
+		free(*data);
+		*data = NULL;
+		return vault_fail(err, VAULT_EDAMAGED, "a stored revision is "
+		                  "malformed (run 'amparo verify')");
+	}
+	return VAULT_OK;
+}
+
+/* --- changes ---------------------------------------------------------- */
+
+vault_status vault_doc_add(vault *v, const vault_meta *m, const char *body,
+                           size_t body_len, char id_out[VAULT_ID_HEX],
+                           vault_err *err)
+{
+	obj o;
+	vault_status rc;
+
+	if (m->title == NULL)
+		return vault_fail(err, VAULT_EINVAL, "a new document needs a title");
+	rc = check_meta(m, body, body_len, err);
+	if (rc != VAULT_OK)
+		return rc;
+	memset(&o, 0, sizeof o);
+	o.type = OBJ_REVISION;
+	ac_random(o.doc, OBJ_DOC_BYTES);
+	o.kind = (uint8_t)(m->kind ? m->kind : KIND_POLICY);
+	o.lang = cstr(m->lang ? m->lang : "en");
+	o.category = cstr(m->category ? m->category : "general");
+	o.title = cstr(m->title);
+	o.review_by = m->review_by;
+	o.message = cstr(m->message ? m->message : "Create");
+	o.body.p = body != NULL ? body : "";
+	o.body.len = (uint32_t)body_len;
 	rc = db_begin(v, err);
 	if (rc != VAULT_OK)
 		return rc;
-	rc = db_prepare(v->db,
-	                "INSERT INTO documents(id, title, category, body, author,"
-	                " created, updated) VALUES (:id, :title, :cat, :body,"
-	                " :author, :now, :now)", &st, err);
-	if (rc != VAULT_OK)
-		goto fail;
-	db_bind_text(st, ":id", id);
-	db_bind_text(st, ":title", title);
-	db_bind_text(st, ":cat", category);
-	sqlite3_bind_text64(st, sqlite3_bind_parameter_index(st, ":body"), body,
-	                    body_len, SQLITE_TRANSIENT, SQLITE_UTF8);
-	db_bind_int64(st, ":author", v->member_id);
-	db_bind_int64(st, ":now", now);
-	src = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (src != SQLITE_DONE) {
-		rc = db_fail(v->db, src, err, "adding the document");
-		goto fail;
+	rc = store_put(v, &o, NULL, err);
+	if (rc != VAULT_OK) {
+		db_rollback(v);
+		return rc;
 	}
 	rc = db_commit(v, err);
 	if (rc == VAULT_OK)
-		memcpy(id_out, id, VAULT_ID_HEX);
+		obj_hex(o.doc, OBJ_DOC_BYTES, id_out);
 	return rc;
+}
+
+static int str_eq(obj_str a, obj_str b)
+{
+	return a.len == b.len && memcmp(a.p, b.p, a.len) == 0;
+}
+
+/* A new revision on top of the head, from the head's fields overridden by
+ * m and body (NULL: keep the text). */
+static vault_status edit_on_head(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
+                                 const vault_meta *m, const char *body,
+                                 size_t body_len, uint8_t rev[OBJ_ID_BYTES],
+                                 vault_err *err)
+{
+	uint8_t head[OBJ_ID_BYTES];
+	uint8_t *data = NULL;
+	obj cur, o;
+	int nheads = 0;
+	vault_status rc;
+
+	rc = doc_head(v, doc, head, &nheads, err);
+	if (rc != VAULT_OK)
+		return rc;
+	if (nheads > 1)
+		return vault_fail(err, VAULT_ECONFLICT,
+		                  "the document was edited in two copies and has "
+		                  "%d versions; merge them first ('amparo merge')",
+		                  nheads);
+	rc = load_rev(v, head, &cur, &data, err);
+	if (rc != VAULT_OK)
+		return rc;
+	o = cur;
+	o.nparents = 1;
+	memcpy(o.parents[0], head, OBJ_ID_BYTES);
+	if (m->title != NULL)
+		o.title = cstr(m->title);
+	if (m->category != NULL)
+		o.category = cstr(m->category);
+	if (m->lang != NULL)
+		o.lang = cstr(m->lang);
+	if (m->kind != 0)
+		o.kind = (uint8_t)m->kind;
+	if (m->review_by != 0)
+		o.review_by = m->review_by;
+	if (body != NULL) {
+		o.body.p = body;
+		o.body.len = (uint32_t)body_len;
+	}
+	o.message = cstr(m->message ? m->message : "");
+	if (str_eq(o.title, cur.title) && str_eq(o.category, cur.category) &&
+	    str_eq(o.lang, cur.lang) && o.kind == cur.kind &&
+	    o.review_by == cur.review_by && str_eq(o.body, cur.body)) {
+		free(data);
+		return vault_fail(err, VAULT_EUNCHANGED,
+		                  "nothing changed; no new revision was recorded");
+	}
+	rc = store_put(v, &o, rev, err);
+	free(data);
+	return rc;
+}
+
+vault_status vault_doc_edit(vault *v, const char *ref, const vault_meta *m,
+                            const char *body, size_t body_len,
+                            char rev_out[VAULT_REV_HEX], vault_err *err)
+{
+	uint8_t doc[OBJ_DOC_BYTES], rev[OBJ_ID_BYTES];
+	vault_status rc;
+
+	rc = check_meta(m, body, body_len, err);
+	if (rc != VAULT_OK)
+		return rc;
+	rc = db_begin(v, err);
+	if (rc != VAULT_OK)
+		return rc;
+	rc = resolve_doc(v, ref, doc, err);
+	if (rc == VAULT_OK)
+		rc = edit_on_head(v, doc, m, body, body_len, rev, err);
+	if (rc != VAULT_OK) {
+		db_rollback(v);
+		return rc;
+	}
+	rc = db_commit(v, err);
+	if (rc == VAULT_OK && rev_out != NULL)
+		obj_hex(rev, OBJ_ID_BYTES, rev_out);
+	return rc;
+}
+
+vault_status vault_doc_restore(vault *v, const char *ref, const char *revref,
+                               char rev_out[VAULT_REV_HEX], vault_err *err)
+{
+	uint8_t doc[OBJ_DOC_BYTES], old[OBJ_ID_BYTES], rev[OBJ_ID_BYTES];
+	char hex[VAULT_REV_HEX], msg[64], *title = NULL, *cat = NULL, *lang = NULL;
+	uint8_t *data = NULL;
+	vault_meta m;
+	vault_status rc;
+	obj o;
+
+	rc = db_begin(v, err);
+	if (rc != VAULT_OK)
+		return rc;
+	rc = resolve_doc(v, ref, doc, err);
+	if (rc == VAULT_OK)
+		rc = resolve_rev(v, doc, revref, old, err);
+	if (rc == VAULT_OK)
+		rc = load_rev(v, old, &o, &data, err);
+	if (rc != VAULT_OK)
+		goto fail;
+	obj_hex(old, OBJ_ID_BYTES, hex);
+	snprintf(msg, sizeof msg, "Restore revision %.12s", hex);
+	title = strndup(o.title.p, o.title.len);
+	cat = strndup(o.category.p, o.category.len);
+	lang = strndup(o.lang.p, o.lang.len);
+	if (title == NULL || cat == NULL || lang == NULL) {
+		rc = vault_fail(err, VAULT_ENOMEM, "out of memory");
+		goto fail;
+	}
+	m.title = title;
+	m.category = cat;
+	m.lang = lang;
+	m.kind = o.kind;
+	m.review_by = o.review_by;
+	m.message = msg;
+	rc = edit_on_head(v, doc, &m, o.body.p, o.body.len, rev, err);
+	if (rc != VAULT_OK)
+		goto fail;
+	rc = db_commit(v, err);
+	if (rc == VAULT_OK && rev_out != NULL)
+		obj_hex(rev, OBJ_ID_BYTES, rev_out);
+	goto out;
+fail:
+	db_rollback(v);
+out:
+	free(title);
+	free(cat);
+	free(lang);
+	free(data);
+	return rc;
+}
+
+static int has_status(vault *v, const uint8_t rev[OBJ_ID_BYTES], int status)
+{
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	if (db_prepare(v->db, "SELECT 1 FROM statuses WHERE rev = :rev AND"
+	               " status = :s", &st, NULL) == VAULT_OK) {
+		db_bind_blob(st, ":rev", rev, OBJ_ID_BYTES);
+		db_bind_int64(st, ":s", status);
+		found = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return found;
+}
+
+vault_status vault_doc_set_status(vault *v, const char *ref, const char *revref,
+                                  int status, const char *message,
+                                  vault_err *err)
+{
+	uint8_t doc[OBJ_DOC_BYTES], rev[OBJ_ID_BYTES];
+	int nheads = 1;
+	vault_status rc;
+	obj o;
+
+	if (status < STATUS_DRAFT || status > STATUS_ARCHIVED)
+		return vault_fail(err, VAULT_EINVAL, "unknown status");
+	if (message != NULL && *message && !label_ok(message, 1000))
+		return vault_fail(err, VAULT_EINVAL, "a message is at most 1000 "
+		                  "bytes of UTF-8 text on one line");
+	rc = db_begin(v, err);
+	if (rc != VAULT_OK)
+		return rc;
+	rc = resolve_doc(v, ref, doc, err);
+	if (rc == VAULT_OK && revref != NULL)
+		rc = resolve_rev(v, doc, revref, rev, err);
+	else if (rc == VAULT_OK)
+		rc = doc_head(v, doc, rev, &nheads, err);
+	if (rc == VAULT_OK && nheads > 1)
+		rc = vault_fail(err, VAULT_ECONFLICT, "the document has %d "
+		                "versions from different copies; merge them "
+		                "first ('amparo merge')", nheads);
+	if (rc == VAULT_OK && has_status(v, rev, status))
+		rc = vault_fail(err, VAULT_EUNCHANGED, "that revision is already "
+		                "%s", obj_status_name(status));
+	if (rc != VAULT_OK)
+		goto fail;
+	memset(&o, 0, sizeof o);
+	o.type = OBJ_STATUS;
+	memcpy(o.doc, doc, OBJ_DOC_BYTES);
+	memcpy(o.rev, rev, OBJ_ID_BYTES);
+	o.status = (uint8_t)status;
+	o.message = cstr(message);
+	rc = store_put(v, &o, NULL, err);
+	if (rc != VAULT_OK)
+		goto fail;
+	return db_commit(v, err);
 fail:
 	db_rollback(v);
 	return rc;
 }
+
+/* --- reading ---------------------------------------------------------- */
+
+#define DOC_COLUMNS \
+	"d.doc, d.title, d.category, d.lang, d.kind, d.status, d.nheads," \
+	" d.review_by, d.created, d.updated, d.head, d.approved," \
+	" (SELECT m.name FROM revisions r JOIN members m ON m.key = r.author" \
+	"  WHERE r.id = d.head) FROM documents d "
 
 static char *col_dup(sqlite3_stmt *st, int i)
 {
@@ -157,37 +483,34 @@ static char *col_dup(sqlite3_stmt *st, int i)
 	return strdup(s != NULL ? (const char *)s : "");
 }
 
-static vault_doc *doc_from_row(sqlite3_stmt *st, int with_body)
+static vault_doc *doc_from_row(sqlite3_stmt *st)
 {
 	vault_doc *d = calloc(1, sizeof *d);
 
 	if (d == NULL)
 		return NULL;
-	snprintf(d->id, sizeof d->id, "%s", (const char *)sqlite3_column_text(st, 0));
+	obj_hex(sqlite3_column_blob(st, 0), OBJ_DOC_BYTES, d->id);
 	d->title = col_dup(st, 1);
 	d->category = col_dup(st, 2);
-	d->author = col_dup(st, 3);
-	d->created = sqlite3_column_int64(st, 4);
-	d->updated = sqlite3_column_int64(st, 5);
-	if (with_body) {
-		d->body_len = (size_t)sqlite3_column_bytes(st, 6);
-		d->body = malloc(d->body_len + 1);
-		if (d->body != NULL) {
-			memcpy(d->body, sqlite3_column_text(st, 6), d->body_len);
-			d->body[d->body_len] = '\0';
-		}
-	}
-	if (d->title == NULL || d->category == NULL || d->author == NULL ||
-	    (with_body && d->body == NULL)) {
+	d->lang = col_dup(st, 3);
+	d->kind = sqlite3_column_int(st, 4);
+	d->status = sqlite3_column_int(st, 5);
+	d->heads = sqlite3_column_int(st, 6);
+	d->review_by = sqlite3_column_int64(st, 7);
+	d->created = sqlite3_column_int64(st, 8);
+	d->updated = sqlite3_column_int64(st, 9);
+	obj_hex(sqlite3_column_blob(st, 10), OBJ_ID_BYTES, d->rev);
+	if (sqlite3_column_bytes(st, 11) == OBJ_ID_BYTES)
+		obj_hex(sqlite3_column_blob(st, 11), OBJ_ID_BYTES, d->approved);
+	d->author = col_dup(st, 12);
+	d->message = strdup("");
+	if (d->title == NULL || d->category == NULL || d->lang == NULL ||
+	    d->author == NULL || d->message == NULL) {
 		vault_doc_free(d);
 		return NULL;
 	}
 	return d;
 }
-
-#define DOC_COLUMNS \
-	"d.id, d.title, d.category, m.name, d.created, d.updated, d.body " \
-	"FROM documents d JOIN members m ON m.id = d.author "
 
 vault_status vault_doc_each(vault *v, vault_doc_fn fn, void *ctx,
                             vault_err *err)
@@ -197,11 +520,11 @@ vault_status vault_doc_each(vault *v, vault_doc_fn fn, void *ctx,
 	int src;
 
 	rc = db_prepare(v->db, "SELECT " DOC_COLUMNS
-	                "ORDER BY d.category, d.title, d.id", &st, err);
+	                "ORDER BY d.category, d.title, d.doc", &st, err);
 	if (rc != VAULT_OK)
 		return rc;
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		vault_doc *d = doc_from_row(st, 0);
+		vault_doc *d = doc_from_row(st);
 
 		if (d == NULL) {
 			rc = vault_fail(err, VAULT_ENOMEM, "out of memory");
@@ -212,98 +535,206 @@ vault_status vault_doc_each(vault *v, vault_doc_fn fn, void *ctx,
 		if (src != 0)
 			break;
 	}
-	if (rc == VAULT_OK && src != SQLITE_DONE && src != SQLITE_ROW && src != 0)
+	if (rc == VAULT_OK && src != SQLITE_DONE && src != 0)
 		rc = db_fail(v->db, src, err, "listing documents");
 	sqlite3_finalize(st);
 	return rc;
 }
 
-static int is_hex_prefix(const char *s)
+/* Replace d's per-revision fields with those of revision rev. */
+static vault_status doc_at(vault *v, vault_doc *d, const uint8_t rev[OBJ_ID_BYTES],
+                           vault_err *err)
 {
-	size_t n = strlen(s);
-
-	if (n < 4 || n > 32)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
-/* Collect up to two ids matching ref; *count is the total. */
-static vault_status resolve(vault *v, const char *ref, char found[2][VAULT_ID_HEX],
-                            int *count, vault_err *err)
-{
-	char prefix[VAULT_ID_HEX + 1];
-	sqlite3_stmt *st = NULL;
+	uint8_t *data = NULL;
 	vault_status rc;
-	int src, hex = is_hex_prefix(ref);
+	obj o;
 
-	*count = 0;
-	if (hex) {
-		size_t i;
-
-		for (i = 0; ref[i]; i++)
-			prefix[i] = (char)tolower((unsigned char)ref[i]);
-		prefix[i] = '\0';
-	} else {
-		prefix[0] = '\0';
-	}
-	/* The id prefix range is a plain comparison, so no LIKE escaping. */
-	rc = db_prepare(v->db,
-	                "SELECT id FROM documents WHERE title = :ref"
-	                " OR (:hex AND id >= :lo AND id < :lo || 'g')"
-	                " ORDER BY id", &st, err);
+	rc = load_rev(v, rev, &o, &data, err);
 	if (rc != VAULT_OK)
 		return rc;
-	db_bind_text(st, ":ref", ref);
-	db_bind_int64(st, ":hex", hex);
-	db_bind_text(st, ":lo", prefix);
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*count < 2)
-			snprintf(found[*count], VAULT_ID_HEX, "%s",
-			         (const char *)sqlite3_column_text(st, 0));
-		(*count)++;
+	obj_hex(rev, OBJ_ID_BYTES, d->rev);
+	free(d->title);
+	free(d->category);
+	free(d->lang);
+	free(d->author);
+	free(d->message);
+	d->title = strndup(o.title.p, o.title.len);
+	d->category = strndup(o.category.p, o.category.len);
+	d->lang = strndup(o.lang.p, o.lang.len);
+	d->message = strndup(o.message.p, o.message.len);
+	d->author = store_member_name(v, o.author);
+	d->kind = o.kind;
+	d->review_by = o.review_by;
+	d->updated = o.time;
+	d->body_len = o.body.len;
+	d->body = malloc(o.body.len + 1);
+	if (d->body != NULL) {
+		memcpy(d->body, o.body.p, o.body.len);
+		d->body[o.body.len] = '\0';
 	}
-	if (src != SQLITE_DONE)
-		rc = db_fail(v->db, src, err, "finding the document");
+	free(data);
+	if (d->title == NULL || d->category == NULL || d->lang == NULL ||
+	    d->message == NULL || d->author == NULL || d->body == NULL)
+		return vault_fail(err, VAULT_ENOMEM, "out of memory");
+	return VAULT_OK;
+}
+
+vault_status vault_doc_get(vault *v, const char *ref, const char *revref,
+                           vault_doc **out, vault_err *err)
+{
+	uint8_t doc[OBJ_DOC_BYTES], rev[OBJ_ID_BYTES];
+	sqlite3_stmt *st = NULL;
+	vault_doc *d = NULL;
+	vault_status rc;
+
+	*out = NULL;
+	rc = resolve_doc(v, ref, doc, err);
+	if (rc != VAULT_OK)
+		return rc;
+	rc = db_prepare(v->db, "SELECT " DOC_COLUMNS "WHERE d.doc = :doc", &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":doc", doc, OBJ_DOC_BYTES);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		d = doc_from_row(st);
+		if (d == NULL)
+			rc = vault_fail(err, VAULT_ENOMEM, "out of memory");
+		else
+			memcpy(rev, sqlite3_column_blob(st, 10), OBJ_ID_BYTES);
+	} else {
+		rc = vault_fail(err, VAULT_ENOTFOUND, "no such document");
+	}
+	sqlite3_finalize(st);
+	if (rc == VAULT_OK && revref != NULL)
+		rc = resolve_rev(v, doc, revref, rev, err);
+	if (rc == VAULT_OK)
+		rc = doc_at(v, d, rev, err);
+	if (rc != VAULT_OK) {
+		vault_doc_free(d);
+		return rc;
+	}
+	*out = d;
+	return VAULT_OK;
+}
+
+vault_status vault_log(vault *v, const char *ref, vault_rev_fn fn, void *ctx,
+                       vault_err *err)
+{
+	uint8_t doc[OBJ_DOC_BYTES];
+	sqlite3_stmt *st = NULL;
+	vault_status rc;
+	int src;
+
+	rc = resolve_doc(v, ref, doc, err);
+	if (rc != VAULT_OK)
+		return rc;
+	rc = db_prepare(v->db,
+	                "SELECT r.id, r.time, coalesce(m.name, '(unknown)'),"
+	                " r.message, r.nparents,"
+	                " (SELECT parent FROM parents WHERE rev = r.id ORDER BY parent LIMIT 1),"
+	                " (SELECT parent FROM parents WHERE rev = r.id ORDER BY parent LIMIT 1 OFFSET 1),"
+	                " EXISTS (SELECT 1 FROM statuses s WHERE s.rev = r.id AND s.status = 3),"
+	                " EXISTS (SELECT 1 FROM statuses s WHERE s.rev = r.id AND s.status = 2),"
+	                " EXISTS (SELECT 1 FROM heads h WHERE h.doc = r.doc AND h.rev = r.id)"
+	                " FROM revisions r LEFT JOIN members m ON m.key = r.author"
+	                " WHERE r.doc = :doc ORDER BY r.time DESC, r.id DESC",
+	                &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":doc", doc, OBJ_DOC_BYTES);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		vault_rev r;
+
+		memset(&r, 0, sizeof r);
+		obj_hex(sqlite3_column_blob(st, 0), OBJ_ID_BYTES, r.id);
+		r.time = sqlite3_column_int64(st, 1);
+		r.author = (char *)sqlite3_column_text(st, 2);
+		r.message = (char *)sqlite3_column_text(st, 3);
+		r.nparents = sqlite3_column_int(st, 4);
+		for (int i = 0; i < 2; i++)
+			if (sqlite3_column_bytes(st, 5 + i) == OBJ_ID_BYTES)
+				obj_hex(sqlite3_column_blob(st, 5 + i), OBJ_ID_BYTES,
+				        r.parents[i]);
+		r.approved = sqlite3_column_int(st, 7);
+		r.in_review = sqlite3_column_int(st, 8);
+		r.head = sqlite3_column_int(st, 9);
+		if (fn(&r, ctx) != 0)
+			break;
+	}
+	if (src != SQLITE_ROW && src != SQLITE_DONE)
+		rc = db_fail(v->db, src, err, "reading the history");
 	sqlite3_finalize(st);
 	return rc;
 }
 
-vault_status vault_doc_get(vault *v, const char *ref, vault_doc **out,
-                           vault_err *err)
+/* FTS5 query syntax is not for users: each word becomes a quoted prefix
+ * term, all required. */
+static char *fts_query(const char *q)
 {
-	char found[2][VAULT_ID_HEX];
-	sqlite3_stmt *st = NULL;
-	vault_status rc;
-	int count = 0, src;
+	size_t n = strlen(q);
+	char *out = malloc(n * 2 + 8), *w = out;
+	int in_word = 0;
 
-	*out = NULL;
-	rc = resolve(v, ref, found, &count, err);
-	if (rc != VAULT_OK)
-		return rc;
-	if (count == 0)
-		return vault_fail(err, VAULT_ENOTFOUND,
-		                  "no document has the id, id prefix or title "
-		                  "\"%s\" (see 'amparo ls')", ref);
-	if (count > 1)
-		return vault_fail(err, VAULT_EAMBIGUOUS,
-		                  "\"%s\" names %d documents (%.12s, %.12s%s); "
-		                  "give more of the id", ref, count, found[0],
-		                  found[1], count > 2 ? ", ..." : "");
-	rc = db_prepare(v->db, "SELECT " DOC_COLUMNS "WHERE d.id = :id", &st, err);
-	if (rc != VAULT_OK)
-		return rc;
-	db_bind_text(st, ":id", found[0]);
-	src = sqlite3_step(st);
-	if (src == SQLITE_ROW) {
-		*out = doc_from_row(st, 1);
-		if (*out == NULL)
-			rc = vault_fail(err, VAULT_ENOMEM, "out of memory");
-	} else {
-		rc = db_fail(v->db, src, err, "reading the document");
+	if (out == NULL)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)q; *p; p++) {
+		int word = isalnum(*p) || *p >= 0x80;
+
+		if (word && !in_word) {
+			if (w != out)
+				*w++ = ' ';
+			*w++ = '"';
+		} else if (!word && in_word) {
+			*w++ = '"';
+			*w++ = '*';
+		}
+		if (word)
+			*w++ = (char)*p;
+		in_word = word;
 	}
+	if (in_word) {
+		*w++ = '"';
+		*w++ = '*';
+	}
+	*w = '\0';
+	return out;
+}
+
+vault_status vault_search(vault *v, const char *query, vault_hit_fn fn,
+                          void *ctx, vault_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char *q = fts_query(query);
+	vault_status rc;
+	int src;
+
+	if (q == NULL)
+		return vault_fail(err, VAULT_ENOMEM, "out of memory");
+	if (*q == '\0') {
+		free(q);
+		return vault_fail(err, VAULT_EINVAL, "the search has no words");
+	}
+	rc = db_prepare(v->db,
+	                "SELECT d.doc, d.title, snippet(search, 1, '[', ']', '...', 12)"
+	                " FROM search JOIN documents d ON d.rowid = search.rowid"
+	                " WHERE search MATCH :q ORDER BY rank", &st, err);
+	if (rc != VAULT_OK) {
+		free(q);
+		return rc;
+	}
+	db_bind_text(st, ":q", q);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		vault_hit h;
+
+		obj_hex(sqlite3_column_blob(st, 0), OBJ_DOC_BYTES, h.id);
+		h.title = (const char *)sqlite3_column_text(st, 1);
+		h.snippet = (const char *)sqlite3_column_text(st, 2);
+		if (fn(&h, ctx) != 0)
+			break;
+	}
+	if (src != SQLITE_ROW && src != SQLITE_DONE)
+		rc = db_fail(v->db, src, err, "searching");
 	sqlite3_finalize(st);
+	free(q);
 	return rc;
 }

@@ -34,8 +34,9 @@ static uint64_t get64(const uint8_t *p)
 	return v;
 }
 
-/* §2.2: slot bytes [0, 40) hold state, parameters and salt; [40, 64) the
- * nonce, [64, 96) the wrapped key, [96, 112) the tag, [112, 128) the id. */
+/* §2.2: [0, 40) state, parameters and salt; [40, 64) nonce; [64, 96) the
+ * wrapped seed; [96, 112) its tag; [112, 128) the slot id; [128, 208) the
+ * master key sealed to the member. */
 static void slot_encode(const hdr_slot *s, uint8_t *p)
 {
 	memset(p, 0, HDR_SLOT_SIZE);
@@ -46,9 +47,10 @@ static void slot_encode(const hdr_slot *s, uint8_t *p)
 	put64(p + 16, s->kdf.memlimit);
 	memcpy(p + 24, s->salt, AC_SALT_BYTES);
 	memcpy(p + 40, s->nonce, AC_NONCE_BYTES);
-	memcpy(p + 64, s->wrapped, AC_KEY_BYTES);
+	memcpy(p + 64, s->wrapped, SEED_BYTES);
 	memcpy(p + 96, s->tag, AC_TAG_BYTES);
 	memcpy(p + 112, s->id, SLOT_ID_BYTES);
+	memcpy(p + 128, s->sealed, SEALED_KEY_BYTES);
 }
 
 static void slot_decode(const uint8_t *p, hdr_slot *s)
@@ -59,9 +61,10 @@ static void slot_decode(const uint8_t *p, hdr_slot *s)
 	s->kdf.memlimit = get64(p + 16);
 	memcpy(s->salt, p + 24, AC_SALT_BYTES);
 	memcpy(s->nonce, p + 40, AC_NONCE_BYTES);
-	memcpy(s->wrapped, p + 64, AC_KEY_BYTES);
+	memcpy(s->wrapped, p + 64, SEED_BYTES);
 	memcpy(s->tag, p + 96, AC_TAG_BYTES);
 	memcpy(s->id, p + 112, SLOT_ID_BYTES);
+	memcpy(s->sealed, p + 128, SEALED_KEY_BYTES);
 }
 
 void hdr_encode(const hdr *h, const uint8_t *mac_key, uint8_t out[HDR_SIZE])
@@ -75,6 +78,7 @@ void hdr_encode(const hdr *h, const uint8_t *mac_key, uint8_t out[HDR_SIZE])
 	put64(out + 24, h->generation);
 	memcpy(out + 32, h->vault_id, VAULT_ID_BYTES);
 	put32(out + 48, HDR_SLOTS);
+	put32(out + 52, HDR_SLOT_SIZE);
 	for (unsigned i = 0; i < HDR_SLOTS; i++)
 		slot_encode(&h->slots[i], out + HDR_SLOTS_OFF + i * HDR_SLOT_SIZE);
 	if (mac_key != NULL)
@@ -98,7 +102,8 @@ int hdr_decode(const uint8_t in[HDR_SIZE], hdr *h)
 	h->version = get32(in + 8);
 	h->page_size = get32(in + 12);
 	h->reserve = get32(in + 16);
-	if (get32(in + 20) != HDR_SIZE || get32(in + 48) != HDR_SLOTS)
+	if (get32(in + 20) != HDR_SIZE || get32(in + 48) != HDR_SLOTS ||
+	    get32(in + 52) != HDR_SLOT_SIZE)
 		return -1;
 	h->generation = get64(in + 24);
 	memcpy(h->vault_id, in + 32, VAULT_ID_BYTES);
@@ -165,34 +170,72 @@ static void slot_ad(const hdr *h, const hdr_slot *s, uint8_t ad[SLOT_AD_LEN])
 	memcpy(ad + 24 + VAULT_ID_BYTES + 40, s->id, SLOT_ID_BYTES);
 }
 
-vault_status hdr_unlock(const hdr *h, const char *pass, size_t passlen,
-                        uint8_t master[AC_KEY_BYTES], unsigned *slot)
+void member_keys_derive(member_keys *k)
+{
+	uint8_t sub[AC_KEY_BYTES];
+
+	/* §2.3: one seed, two independent key pairs. */
+	ac_subkey(sub, k->seed, 1, "ampSIGN_");
+	ac_sign_seed_keypair(k->sign_pk, k->sign_sk, sub);
+	ac_subkey(sub, k->seed, 2, "ampBOX__");
+	ac_box_seed_keypair(k->box_pk, k->box_sk, sub);
+	ac_wipe(sub, sizeof sub);
+}
+
+/* Open one slot with a key-encryption key; master and mk filled on
+ * success. */
+static int slot_open(const hdr *h, const hdr_slot *s, const uint8_t *kek,
+                     uint8_t master[AC_KEY_BYTES], member_keys *mk)
 {
 	uint8_t ad[SLOT_AD_LEN];
+
+	slot_ad(h, s, ad);
+	if (ac_aead_open(mk->seed, s->wrapped, SEED_BYTES, s->tag, ad, sizeof ad,
+	                 s->nonce, kek) != AC_OK)
+		return 0;
+	member_keys_derive(mk);
+	if (ac_seal_open(master, s->sealed, SEALED_KEY_BYTES, mk->box_pk,
+	                 mk->box_sk) != AC_OK) {
+		ac_wipe(mk, sizeof *mk);
+		return 0;
+	}
+	return 1;
+}
+
+vault_status hdr_unlock(const hdr *h, const char *pass, size_t passlen,
+                        uint8_t master[AC_KEY_BYTES], member_keys *mk,
+                        unsigned *slot)
+{
 	uint8_t *kek = NULL;
+	const hdr_slot *derived = NULL;
 	vault_status rc = VAULT_EAUTH;
 
 	kek = ac_secret_new(AC_KEY_BYTES);
 	if (kek == NULL)
 		return VAULT_ENOMEM;
 	/* Slots are anonymous (member names at rest would map the staff), so
-	 * each one is tried in turn, as LUKS does. */
+	 * each one is tried in turn, as LUKS does; slots made with the same
+	 * salt and parameters share one derivation, so unlocking costs one
+	 * Argon2id run however many members the vault has. */
 	for (unsigned i = 0; i < HDR_SLOTS && rc == VAULT_EAUTH; i++) {
 		const hdr_slot *s = &h->slots[i];
 		ac_status ar;
 
 		if (s->state != SLOT_PASSPHRASE)
 			continue;
-		ar = ac_kdf_derive(pass, passlen, s->salt, &s->kdf, kek);
-		if (ar == AC_EPARAM)
-			continue; /* a forged slot asking for absurd work */
-		if (ar != AC_OK) {
-			rc = VAULT_ENOMEM;
-			break;
+		if (derived == NULL || memcmp(derived->salt, s->salt, AC_SALT_BYTES) != 0 ||
+		    derived->kdf.opslimit != s->kdf.opslimit ||
+		    derived->kdf.memlimit != s->kdf.memlimit) {
+			ar = ac_kdf_derive(pass, passlen, s->salt, &s->kdf, kek);
+			if (ar == AC_EPARAM)
+				continue; /* a forged slot asking for absurd work */
+			if (ar != AC_OK) {
+				rc = VAULT_ENOMEM;
+				break;
+			}
+			derived = s;
 		}
-		slot_ad(h, s, ad);
-		if (ac_aead_open(master, s->wrapped, AC_KEY_BYTES, s->tag, ad,
-		                 sizeof ad, s->nonce, kek) == AC_OK) {
+		if (slot_open(h, s, kek, master, mk)) {
 			*slot = i;
 			rc = VAULT_OK;
 		}
@@ -201,13 +244,31 @@ vault_status hdr_unlock(const hdr *h, const char *pass, size_t passlen,
 	return rc;
 }
 
+vault_status hdr_slot_reseal(hdr *h, unsigned i, const uint8_t master[AC_KEY_BYTES],
+                             const uint8_t box_pk[32])
+{
+	if (i >= HDR_SLOTS || h->slots[i].state != SLOT_PASSPHRASE)
+		return VAULT_EINVAL;
+	ac_seal(h->slots[i].sealed, master, AC_KEY_BYTES, box_pk);
+	return VAULT_OK;
+}
+
+int hdr_slot_free(const hdr *h)
+{
+	for (unsigned i = 0; i < HDR_SLOTS; i++)
+		if (h->slots[i].state == SLOT_EMPTY)
+			return (int)i;
+	return -1;
+}
+
 vault_status hdr_slot_set(hdr *h, unsigned i, const uint8_t master[AC_KEY_BYTES],
-                          const char *pass, size_t passlen,
-                          const ac_kdf_params *kdf)
+                          const member_keys *mk, const char *pass,
+                          size_t passlen, const ac_kdf_params *kdf,
+                          const uint8_t *salt)
 {
 	hdr_slot *s = NULL;
 	uint8_t ad[SLOT_AD_LEN];
-	uint8_t id[SLOT_ID_BYTES];
+	uint8_t id[SLOT_ID_BYTES], new_salt[AC_SALT_BYTES];
 	uint8_t *kek = NULL;
 	vault_status rc = VAULT_OK;
 
@@ -215,6 +276,11 @@ vault_status hdr_slot_set(hdr *h, unsigned i, const uint8_t master[AC_KEY_BYTES]
 		return VAULT_EINVAL;
 	if (!ac_kdf_params_ok(kdf))
 		return VAULT_EINVAL;
+	/* salt may point into the slot being rewritten. */
+	if (salt != NULL)
+		memcpy(new_salt, salt, sizeof new_salt);
+	else
+		ac_random(new_salt, sizeof new_salt);
 	s = &h->slots[i];
 	kek = ac_secret_new(AC_KEY_BYTES);
 	if (kek == NULL)
@@ -229,7 +295,7 @@ vault_status hdr_slot_set(hdr *h, unsigned i, const uint8_t master[AC_KEY_BYTES]
 	s->state = SLOT_PASSPHRASE;
 	s->kdf = *kdf;
 	memcpy(s->id, id, sizeof id);
-	ac_random(s->salt, sizeof s->salt);
+	memcpy(s->salt, new_salt, AC_SALT_BYTES);
 	ac_random(s->nonce, sizeof s->nonce);
 	if (ac_kdf_derive(pass, passlen, s->salt, kdf, kek) != AC_OK) {
 		memset(s, 0, sizeof *s);
@@ -237,8 +303,9 @@ vault_status hdr_slot_set(hdr *h, unsigned i, const uint8_t master[AC_KEY_BYTES]
 		goto out;
 	}
 	slot_ad(h, s, ad);
-	ac_aead_seal(s->wrapped, s->tag, master, AC_KEY_BYTES, ad, sizeof ad,
+	ac_aead_seal(s->wrapped, s->tag, mk->seed, SEED_BYTES, ad, sizeof ad,
 	             s->nonce, kek);
+	ac_seal(s->sealed, master, AC_KEY_BYTES, mk->box_pk);
 out:
 	ac_secret_free(kek);
 	return rc;

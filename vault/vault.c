@@ -53,7 +53,7 @@ const char *vault_status_name(vault_status s)
 		"ok", "out of memory", "input/output error", "no such file",
 		"file exists", "not a vault", "damaged", "newer format",
 		"wrong passphrase", "read-only", "disk full", "busy",
-		"not found", "ambiguous", "invalid argument", "no free key slot",
+		"not found", "ambiguous", "invalid argument", "no free key slot", "not allowed", "needs merge", "unchanged",
 	};
 
 	if ((unsigned)s < sizeof names / sizeof names[0])
@@ -163,16 +163,22 @@ static vault_status classify_pick(hdr_pick_result r, const uint8_t *area,
 vault_status vault_header_write(vault *v, vault_err *err)
 {
 	uint8_t area[HDR_AREA];
+	int own = v->txn_depth == 0;
 	int rc;
 
 	v->header.generation++;
 	hdr_encode(&v->header, v->keys->hdr_mac, area);
 	memcpy(area + HDR_SIZE, area, HDR_SIZE);
-	rc = sqlite3_exec(v->db, "BEGIN EXCLUSIVE", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return db_fail(v->db, rc, err, "writing the vault header");
+	/* The header is written under SQLite's exclusive lock, inside the
+	 * caller's transaction when there is one. */
+	if (own) {
+		rc = sqlite3_exec(v->db, "BEGIN EXCLUSIVE", NULL, NULL, NULL);
+		if (rc != SQLITE_OK)
+			return db_fail(v->db, rc, err, "writing the vault header");
+	}
 	rc = sqlite3_file_control(v->db, "main", VFS_FCNTL_HEADER_WRITE, area);
-	sqlite3_exec(v->db, "COMMIT", NULL, NULL, NULL);
+	if (own)
+		sqlite3_exec(v->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return db_fail(v->db, rc, err, "writing the vault header");
 	return VAULT_OK;
@@ -231,29 +237,47 @@ static vault_status load_member(vault *v, vault_err *err)
 	sqlite3_stmt *st = NULL;
 	vault_status rc;
 
-	rc = db_prepare(v->db, "SELECT id, name FROM members WHERE slot_id = :slot",
-	                &st, err);
+	rc = db_prepare(v->db, "SELECT name, role, removed FROM members"
+	                " WHERE key = :key", &st, err);
 	if (rc != VAULT_OK)
 		return rc;
-	db_bind_blob(st, ":slot", v->header.slots[v->slot].id, SLOT_ID_BYTES);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		v->member_id = sqlite3_column_int64(st, 0);
-		v->member = strdup((const char *)sqlite3_column_text(st, 1));
-		rc = v->member != NULL ? VAULT_OK
-		                       : vault_fail(err, VAULT_ENOMEM, "out of memory");
-	} else {
+	db_bind_blob(st, ":key", v->mk->sign_pk, OBJ_KEY_BYTES);
+	if (sqlite3_step(st) != SQLITE_ROW) {
 		rc = vault_fail(err, VAULT_EDAMAGED,
 		                "%s is damaged: the key slot that opened it "
 		                "belongs to no member", v->path);
+	} else if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+		rc = vault_fail(err, VAULT_EAUTH,
+		                "this passphrase belonged to a member who was "
+		                "removed from %s", v->path);
+	} else {
+		v->member = strdup((const char *)sqlite3_column_text(st, 0));
+		v->role = sqlite3_column_int(st, 1);
+		rc = v->member != NULL ? VAULT_OK
+		                       : vault_fail(err, VAULT_ENOMEM, "out of memory");
 	}
 	sqlite3_finalize(st);
 	return rc;
 }
 
+void vault_slot_defaults(const vault *v, ac_kdf_params *kdf,
+                         const uint8_t **salt)
+{
+	const hdr_slot *s = &v->header.slots[v->slot];
+
+	*kdf = s->kdf;
+	*salt = s->salt;
+}
+
+int vault_role(const vault *v)
+{
+	return v->role;
+}
+
 /* Bring up SQLite over the shim for a header already unlocked. creating:
  * the file holds only the header, and the schema is made. */
-static vault_status attach(vault *v, const uint8_t area[HDR_AREA], int creating,
-                           vault_err *err)
+vault_status vault_attach(vault *v, const uint8_t area[HDR_AREA], int creating,
+                          vault_err *err)
 {
 	uint8_t again[HDR_AREA];
 	sqlite3_stmt *st = NULL;
@@ -349,6 +373,7 @@ void vault_close(vault *v)
 		sqlite3_close_v2(v->db);
 	vfs_shim_free(v->shim);
 	vault_keys_free(v->keys);
+	ac_secret_free(v->mk);
 	ac_wipe(&v->header, sizeof v->header);
 	free(v->member);
 	free(v->path);
@@ -364,15 +389,18 @@ static vault_status unlock(vault *v, const uint8_t area[HDR_AREA],
 	hdr other;
 
 	master = ac_secret_new(AC_KEY_BYTES);
-	if (master == NULL)
+	v->mk = ac_secret_new(sizeof *v->mk);
+	if (master == NULL || v->mk == NULL) {
+		ac_secret_free(master);
 		return vault_fail(err, VAULT_ENOMEM,
 		                  "cannot lock memory for the keys");
-	rc = hdr_unlock(&v->header, pass, passlen, master, &v->slot);
+	}
+	rc = hdr_unlock(&v->header, pass, passlen, master, v->mk, &v->slot);
 	/* A copy that passes its checksum but opens with no slot may have
 	 * been altered: the other copy gets its chance. */
 	if (rc == VAULT_EAUTH && pick == HDR_PICK_REPAIRED &&
 	    hdr_decode(area + (1 - which) * HDR_SIZE, &other) == 0) {
-		rc = hdr_unlock(&other, pass, passlen, master, &v->slot);
+		rc = hdr_unlock(&other, pass, passlen, master, v->mk, &v->slot);
 		if (rc == VAULT_OK) {
 			v->header = other;
 			which = 1 - which;
@@ -438,7 +466,7 @@ vault_status vault_open(const char *path, const char *pass, size_t passlen,
 	rc = unlock(v, area, pick, which, pass, passlen, err);
 	if (rc != VAULT_OK)
 		goto fail;
-	rc = attach(v, area, 0, err);
+	rc = vault_attach(v, area, 0, err);
 	if (rc != VAULT_OK)
 		goto fail;
 	rc = load_member(v, err);
@@ -457,7 +485,7 @@ fail:
 	return rc;
 }
 
-static vault_status sync_dir_of(const char *path)
+vault_status vault_sync_dir(const char *path)
 {
 	char *copy = strdup(path);
 	int fd;
@@ -476,9 +504,8 @@ static vault_status sync_dir_of(const char *path)
 
 static vault_status create_schema(vault *v, const char *member, vault_err *err)
 {
-	sqlite3_stmt *st = NULL;
 	vault_status rc;
-	int src;
+	obj o;
 
 	rc = db_begin(v, err);
 	if (rc != VAULT_OK)
@@ -486,20 +513,23 @@ static vault_status create_schema(vault *v, const char *member, vault_err *err)
 	rc = db_migrate(v->db, err);
 	if (rc != VAULT_OK)
 		goto fail;
-	rc = db_prepare(v->db,
-	                "INSERT INTO members(name, role, slot_id, created) "
-	                "VALUES (:name, 'admin', :slot, :now)", &st, err);
+	/* The genesis object makes the creator the first admin: the root of
+	 * trust every later object is checked against. */
+	memset(&o, 0, sizeof o);
+	o.type = OBJ_GENESIS;
+	o.role = ROLE_ADMIN;
+	memcpy(o.box, v->mk->box_pk, OBJ_KEY_BYTES);
+	o.name.p = member;
+	o.name.len = (uint32_t)strlen(member);
+	rc = store_put(v, &o, NULL, err);
+	if (rc == VAULT_OK)
+		rc = db_exec(v->db, "UPDATE members SET slot_id = NULL", err);
+	if (rc == VAULT_OK)
+		rc = vault_member_bind_slot(v, v->mk->sign_pk, v->header.slots[0].id, err);
+	if (rc == VAULT_OK)
+		rc = vault_address_new(v, err);
 	if (rc != VAULT_OK)
 		goto fail;
-	db_bind_text(st, ":name", member);
-	db_bind_blob(st, ":slot", v->header.slots[0].id, SLOT_ID_BYTES);
-	db_bind_int64(st, ":now", vault_now());
-	src = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (src != SQLITE_DONE) {
-		rc = db_fail(v->db, src, err, "creating the vault");
-		goto fail;
-	}
 	return db_commit(v, err);
 fail:
 	db_rollback(v);
@@ -537,7 +567,9 @@ vault_status vault_create(const char *path, const char *member,
 		return vault_fail(err, VAULT_EINVAL, "the passphrase is empty");
 	v = vault_alloc(path, 0);
 	master = ac_secret_new(AC_KEY_BYTES);
-	if (v == NULL || master == NULL) {
+	if (v != NULL)
+		v->mk = ac_secret_new(sizeof *v->mk);
+	if (v == NULL || master == NULL || v->mk == NULL) {
 		rc = vault_fail(err, VAULT_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -557,7 +589,10 @@ vault_status vault_create(const char *path, const char *member,
 	v->header.reserve = PAGE_RESERVE;
 	v->header.generation = 1;
 	ac_random(v->header.vault_id, VAULT_ID_BYTES);
-	rc = hdr_slot_set(&v->header, 0, master, pass, passlen, kdf);
+	ac_random(v->mk->seed, SEED_BYTES);
+	member_keys_derive(v->mk);
+	v->role = ROLE_ADMIN;
+	rc = hdr_slot_set(&v->header, 0, master, v->mk, pass, passlen, kdf, NULL);
 	if (rc != VAULT_OK) {
 		rc = vault_fail(err, rc, "cannot derive the key");
 		goto out;
@@ -575,11 +610,11 @@ vault_status vault_create(const char *path, const char *member,
 	}
 	close(fd);
 	fd = -1;
-	rc = attach(v, area, 1, err);
+	rc = vault_attach(v, area, 1, err);
 	if (rc == VAULT_OK)
 		rc = create_schema(v, member, err);
 	if (rc == VAULT_OK)
-		sync_dir_of(path);
+		vault_sync_dir(path);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -599,6 +634,8 @@ vault_status vault_passwd(vault *v, const char *newpass, size_t newlen,
                           const ac_kdf_params *kdf, vault_err *err)
 {
 	hdr saved = v->header;
+	const uint8_t *salt = NULL;
+	ac_kdf_params same;
 	vault_status rc;
 
 	if (v->readonly)
@@ -606,8 +643,13 @@ vault_status vault_passwd(vault *v, const char *newpass, size_t newlen,
 		                  "the vault was opened read-only");
 	if (newlen == 0)
 		return vault_fail(err, VAULT_EINVAL, "the passphrase is empty");
-	rc = hdr_slot_set(&v->header, v->slot, v->keys->master, newpass, newlen,
-	                  kdf);
+	vault_slot_defaults(v, &same, &salt);
+	if (kdf == NULL)
+		kdf = &same;
+	else
+		salt = NULL;
+	rc = hdr_slot_set(&v->header, v->slot, v->keys->master, v->mk, newpass,
+	                  newlen, kdf, salt);
 	if (rc != VAULT_OK) {
 		v->header = saved;
 		return vault_fail(err, rc, "cannot derive the new key");

@@ -29,7 +29,10 @@ typedef enum {
 	VAULT_ENOTFOUND,  /* no such document */
 	VAULT_EAMBIGUOUS, /* a prefix or title names more than one document */
 	VAULT_EINVAL,     /* a bad argument (empty title, too long...) */
-	VAULT_EFULLSLOTS  /* no free key slot */
+	VAULT_EFULLSLOTS, /* no free key slot */
+	VAULT_EPERM,      /* the acting member's role does not allow it */
+	VAULT_ECONFLICT,  /* the document has two heads: merge first */
+	VAULT_EUNCHANGED  /* nothing to record (an empty or unchanged edit) */
 } vault_status;
 
 typedef struct {
@@ -70,26 +73,58 @@ const char *vault_member(const vault *v);
 vault_status vault_passwd(vault *v, const char *newpass, size_t newlen,
                           const ac_kdf_params *kdf, vault_err *err);
 
+/* Ids in text form: documents 32 hex digits, revisions 64. */
+#define VAULT_REV_HEX 65
+
 /* A document as front ends see it. Strings are NUL-terminated and owned by
  * the struct; free with vault_doc_free. */
 typedef struct {
 	char id[VAULT_ID_HEX];
+	char rev[VAULT_REV_HEX];      /* the revision shown (the head by default) */
+	char approved[VAULT_REV_HEX]; /* latest approved revision, or "" */
 	char *title;
 	char *category;
-	char *author;
+	char *lang;
+	char *author;                 /* of the revision shown */
+	char *message;
 	char *body;
 	size_t body_len;
-	int64_t created; /* seconds since the epoch, UTC */
+	int kind;                     /* KIND_* in object.h: 1 policy, 2 protocol, 3 checklist */
+	int status;                   /* 1 draft, 2 in review, 3 approved, 4 archived */
+	int heads;                    /* more than 1: needs a merge */
+	int64_t review_by;            /* 0: none */
+	int64_t created;              /* seconds since the epoch, UTC */
 	int64_t updated;
 } vault_doc;
 
 void vault_doc_free(vault_doc *d);
+const char *vault_kind_name(int kind);
+int vault_kind_parse(const char *s);
+const char *vault_status_label(int status);
 
-/* Add a document. category may be NULL ("general"). id_out receives the new
- * document's id. */
-vault_status vault_doc_add(vault *v, const char *title, const char *category,
-                           const char *body, size_t body_len,
-                           char id_out[VAULT_ID_HEX], vault_err *err);
+/* What a new document or an edit sets. NULL strings and zero numbers keep
+ * the current value (for a new document: "general", "en", policy, none). */
+typedef struct {
+	const char *title;
+	const char *category;
+	const char *lang;
+	int kind;
+	int64_t review_by;
+	const char *message;
+} vault_meta;
+
+/* Add a document: its first revision, signed by the acting member (admins
+ * and editors only). id_out receives the new document's id. */
+vault_status vault_doc_add(vault *v, const vault_meta *m, const char *body,
+                           size_t body_len, char id_out[VAULT_ID_HEX],
+                           vault_err *err);
+
+/* Record a new revision of a document on top of its head. VAULT_EUNCHANGED
+ * when neither text nor metadata change; VAULT_ECONFLICT when the document
+ * has two heads (merge first). */
+vault_status vault_doc_edit(vault *v, const char *ref, const vault_meta *m,
+                            const char *body, size_t body_len,
+                            char rev_out[VAULT_REV_HEX], vault_err *err);
 
 /* Call fn for every document (body left NULL), ordered by category then
  * title. A non-zero return from fn stops the walk. */
@@ -98,13 +133,102 @@ vault_status vault_doc_each(vault *v, vault_doc_fn fn, void *ctx,
                             vault_err *err);
 
 /* Find one document by id, unique id prefix (at least 4 hex digits), or
- * exact title, and load it whole. */
-vault_status vault_doc_get(vault *v, const char *ref, vault_doc **out,
-                           vault_err *err);
+ * exact title, and load it whole at revision rev (an id or unique prefix of
+ * one of its revisions; NULL for the head). */
+vault_status vault_doc_get(vault *v, const char *ref, const char *rev,
+                           vault_doc **out, vault_err *err);
+
+/* One revision in a document's history. */
+typedef struct {
+	char id[VAULT_REV_HEX];
+	char parents[2][VAULT_REV_HEX]; /* "" where absent */
+	int nparents;
+	char *author;
+	char *message;
+	int64_t time;
+	int approved;  /* an approval names this revision */
+	int in_review; /* a submission names this revision */
+	int head;
+} vault_rev;
+
+/* The history of a document, newest first. */
+typedef int (*vault_rev_fn)(const vault_rev *r, void *ctx);
+vault_status vault_log(vault *v, const char *ref, vault_rev_fn fn, void *ctx,
+                       vault_err *err);
+
+/* A new revision holding the content of revision rev. */
+vault_status vault_doc_restore(vault *v, const char *ref, const char *rev,
+                               char rev_out[VAULT_REV_HEX], vault_err *err);
+
+/* Record a status for a revision (NULL: the head): STATUS_REVIEW (submit:
+ * editors and admins), STATUS_APPROVED (approve: admins), STATUS_ARCHIVED
+ * (archive: admins). */
+vault_status vault_doc_set_status(vault *v, const char *ref, const char *rev,
+                                  int status, const char *message,
+                                  vault_err *err);
+
+/* Full-text search over the current text of every document, ignoring case
+ * and accents. snippet marks matches with [ and ]. */
+typedef struct {
+	char id[VAULT_ID_HEX];
+	const char *title;
+	const char *snippet;
+} vault_hit;
+typedef int (*vault_hit_fn)(const vault_hit *h, void *ctx);
+vault_status vault_search(vault *v, const char *query, vault_hit_fn fn,
+                          void *ctx, vault_err *err);
 
 /* Run SQLite's integrity check over the whole file (every page is read and
  * so authenticated). VAULT_EDAMAGED with the first problem in err. */
 vault_status vault_check(vault *v, vault_err *err);
+
+/* Members. Roles: 1 admin, 2 editor, 3 staff. */
+typedef struct {
+	const char *name;
+	char key[VAULT_REV_HEX]; /* the signing key, hex */
+	int role;
+	int active;              /* 0 once removed */
+	int you;                 /* the acting member */
+	int has_slot;            /* this copy holds a key slot for them */
+	int64_t added, removed;
+} vault_member_info;
+typedef int (*vault_member_fn)(const vault_member_info *m, void *ctx);
+vault_status vault_member_each(vault *v, vault_member_fn fn, void *ctx,
+                               vault_err *err);
+const char *vault_role_name(int role);
+int vault_role_parse(const char *s);
+/* The acting member's role. */
+int vault_role(const vault *v);
+
+/* Add a member (admins only) with a key slot of their own opened by pass,
+ * and a signing key that only that passphrase unlocks. */
+vault_status vault_member_add(vault *v, const char *name, int role,
+                              const char *pass, size_t passlen,
+                              const ac_kdf_params *kdf, vault_err *err);
+/* Change a member's role (admins only). */
+vault_status vault_member_set_role(vault *v, const char *name, int role,
+                                   vault_err *err);
+/* Remove a member (admins only): their slot goes and the master key and the
+ * vault's bundle keypair are rotated, so that copies made from now on do
+ * not open with the removed passphrase. The file is rewritten. */
+vault_status vault_member_remove(vault *v, const char *name, vault_err *err);
+
+/* Rotate the master key and the vault's address (admins only): the file is
+ * rewritten under a new key, every remaining member's slot is resealed to
+ * them, and slots of removed members are dropped. */
+vault_status vault_rekey(vault *v, vault_err *err);
+
+/* Re-check every object: its id, its signature, its author's membership
+ * and role at the time, and what it refers to. fn is called once per
+ * problem; *checked counts the objects. VAULT_EDAMAGED if any failed. */
+typedef struct {
+	char id[VAULT_REV_HEX];
+	const char *type;
+	const char *problem;
+} vault_problem;
+typedef void (*vault_problem_fn)(const vault_problem *p, void *ctx);
+vault_status vault_verify(vault *v, vault_problem_fn fn, void *ctx,
+                          uint64_t *checked, vault_err *err);
 
 /* A short English name for a status, for logs and tests. */
 const char *vault_status_name(vault_status s);

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <stdarg.h>
 
+#include "object.h"
 #include "vault.h"
 
 /* --- The header (vault-format.md §2) --------------------------------- */
@@ -14,29 +15,36 @@
 #define HDR_MAGIC "AMPARO\x1a\x01"
 #define HDR_MAGIC_LEN 8
 #define HDR_FORMAT_VERSION 1u
-#define HDR_SIZE 4096u        /* one copy */
+#define HDR_SIZE 16384u       /* one copy */
 #define HDR_AREA (2u * HDR_SIZE) /* both copies; pages start here */
-#define HDR_SLOTS 24u
-#define HDR_SLOT_SIZE 128u
+#define HDR_SLOTS 64u
+#define HDR_SLOT_SIZE 208u
 #define HDR_SLOTS_OFF 64u
-#define HDR_MAC_OFF 4032u      /* keyed BLAKE2b-256 over [0, 4032) */
-#define HDR_SUM_OFF 4064u      /* plain BLAKE2b-256 over [0, 4064) */
+#define HDR_MAC_OFF (HDR_SIZE - 64u) /* keyed BLAKE2b-256 over [0, MAC) */
+#define HDR_SUM_OFF (HDR_SIZE - 32u) /* plain BLAKE2b-256 over [0, SUM) */
 #define VAULT_ID_BYTES 16u
 #define SLOT_ID_BYTES 16u
+#define SEED_BYTES 32u
+#define SEALED_KEY_BYTES (AC_KEY_BYTES + 48u) /* crypto_box_SEALBYTES */
 
 #define PAGE_SIZE 4096u
 #define PAGE_RESERVE 40u       /* nonce (24) + tag (16) at the end of a page */
 
 enum { SLOT_EMPTY = 0, SLOT_PASSPHRASE = 1 };
 
+/* §2.2: a member's slot. The passphrase unlocks the member's seed (from
+ * which their signing and X25519 keys derive); the vault's master key is
+ * sealed to that X25519 key, so an admin can rotate the master key for
+ * every remaining member without knowing their passphrases. */
 typedef struct {
 	uint8_t state;
 	ac_kdf_params kdf;
 	uint8_t salt[AC_SALT_BYTES];
 	uint8_t nonce[AC_NONCE_BYTES];
-	uint8_t wrapped[AC_KEY_BYTES];
+	uint8_t wrapped[SEED_BYTES];
 	uint8_t tag[AC_TAG_BYTES];
 	uint8_t id[SLOT_ID_BYTES];
+	uint8_t sealed[SEALED_KEY_BYTES];
 } hdr_slot;
 
 typedef struct {
@@ -48,6 +56,18 @@ typedef struct {
 	hdr_slot slots[HDR_SLOTS];
 	uint8_t mac[AC_HASH_BYTES];
 } hdr;
+
+/* A member's keys, derived from their seed (guarded memory). */
+typedef struct {
+	uint8_t seed[SEED_BYTES];
+	uint8_t sign_pk[32];
+	uint8_t sign_sk[64];
+	uint8_t box_pk[32];
+	uint8_t box_sk[32];
+} member_keys;
+
+/* Derive a member's keys from a seed. */
+void member_keys_derive(member_keys *k);
 
 /* What hdr_pick found in the first HDR_AREA bytes of a file. */
 typedef enum {
@@ -67,13 +87,23 @@ hdr_pick_result hdr_pick(const uint8_t area[HDR_AREA], hdr *h, int *which);
 /* Verify the header MAC against mac_key: 1 if it holds. */
 int hdr_mac_ok(const uint8_t copy[HDR_SIZE], const uint8_t *mac_key);
 /* Try every slot with the passphrase; on success the master key is in
- * master (guarded memory) and *slot the slot index. */
+ * master and the member's keys in mk (both guarded memory), *slot the slot
+ * index. Slots sharing a salt and parameters cost one derivation. */
 vault_status hdr_unlock(const hdr *h, const char *pass, size_t passlen,
-                        uint8_t master[AC_KEY_BYTES], unsigned *slot);
-/* Fill slot i with master wrapped under a fresh salt and nonce. */
+                        uint8_t master[AC_KEY_BYTES], member_keys *mk,
+                        unsigned *slot);
+/* Fill slot i for the member whose keys are mk: their seed wrapped under
+ * pass (with salt and kdf; salt NULL: a fresh one) and master sealed to
+ * their X25519 key. A slot that was in use keeps its id. */
 vault_status hdr_slot_set(hdr *h, unsigned i, const uint8_t master[AC_KEY_BYTES],
-                          const char *pass, size_t passlen,
-                          const ac_kdf_params *kdf);
+                          const member_keys *mk, const char *pass,
+                          size_t passlen, const ac_kdf_params *kdf,
+                          const uint8_t *salt);
+/* Reseal master to the X25519 key box_pk in slot i (key rotation). */
+vault_status hdr_slot_reseal(hdr *h, unsigned i, const uint8_t master[AC_KEY_BYTES],
+                             const uint8_t box_pk[32]);
+/* A free slot index, or -1. */
+int hdr_slot_free(const hdr *h);
 
 /* --- Keys ------------------------------------------------------------- */
 
@@ -128,6 +158,26 @@ void db_rollback(vault *v);
 /* Apply pending schema migrations (vault-format.md §6). */
 vault_status db_migrate(sqlite3 *db, vault_err *err);
 
+/* --- The object store (store.c; docs/object-format.md) -------------- */
+
+/* Sign o as the acting member (filling vault, author and time), insert it
+ * and update the indexes, in the caller's transaction. */
+vault_status store_put(vault *v, obj *o, uint8_t id_out[OBJ_ID_BYTES],
+                       vault_err *err);
+/* Insert an object that arrived signed (import): id, signature and the
+ * author's role are checked first. *added is 0 when it was already held. */
+vault_status store_import(vault *v, const uint8_t *data, size_t len,
+                          const uint8_t sig[OBJ_SIG_BYTES], int *added,
+                          vault_err *err);
+/* Whether the author of o may create it at o->time: VAULT_OK or
+ * VAULT_EPERM with the reason. */
+vault_status store_authorize(vault *v, const obj *o, vault_err *err);
+/* Load an object's encoding (malloc'd). */
+vault_status store_get(vault *v, const uint8_t id[OBJ_ID_BYTES], uint8_t **data,
+                       size_t *len, vault_err *err);
+/* Read a member's display name (malloc'd), "(unknown)" if none. */
+char *store_member_name(vault *v, const uint8_t key[OBJ_KEY_BYTES]);
+
 /* The open vault. */
 struct vault {
 	char *path;
@@ -139,9 +189,28 @@ struct vault {
 	int readonly;
 	int txn_depth;
 	int txn_failed;
-	int64_t member_id;
 	char *member;
+	int role;
+	member_keys *mk;     /* the acting member's keys, guarded memory */
 };
+
+/* The slot parameters new slots reuse, so that unlocking stays one key
+ * derivation (§2.3). */
+void vault_slot_defaults(const vault *v, ac_kdf_params *kdf,
+                         const uint8_t **salt);
+/* Bring up SQLite over the shim for a header already unlocked (v->keys
+ * set); area is the header as on disk. creating: a file holding only the
+ * header. */
+vault_status vault_attach(vault *v, const uint8_t area[HDR_AREA], int creating,
+                          vault_err *err);
+/* fsync the folder holding path. */
+vault_status vault_sync_dir(const char *path);
+/* Record which key slot a member's passphrase opens in this copy. */
+vault_status vault_member_bind_slot(vault *v, const uint8_t key[OBJ_KEY_BYTES],
+                                    const uint8_t slot_id[SLOT_ID_BYTES],
+                                    vault_err *err);
+/* Write the vault's address keypair into meta (bundles, §7). */
+vault_status vault_address_new(vault *v, vault_err *err);
 
 sqlite3 *vault_db(vault *v);
 vault_status vault_header_write(vault *v, vault_err *err);

@@ -1,0 +1,40 @@
+/* cli_int.h: private to the command-line handlers. */
+#ifndef AMPARO_CLI_INT_H
+#define AMPARO_CLI_INT_H
+
+#include <stdio.h>
+
+#include "cli.h"
+
+#define MIN_PASSPHRASE 8
+
+/* Read all of a stream into a malloc'd buffer. NULL on error. */
+char *cli_read_all(FILE *in, size_t *len);
+/* "YYYY-MM-DD" of a UTC time. */
+void cli_date(int64_t t, char out[32]);
+/* Parse YYYY-MM-DD (UTC midnight). 0 on success. */
+int cli_parse_date(const char *s, int64_t *out);
+/* Refuse passphrases too short to be one. */
+int cli_check_new_passphrase(const pass_secret *p);
+/* Read the text of a new revision: the built-in editor on a terminal,
+ * else standard input. *message may be set by the editor. Returns
+ * EXIT_OK, or 1 with nothing to save (the user quit), or an exit status. */
+int cli_read_text(const char *title, const char *initial, size_t initial_len,
+                  char **out, size_t *out_len, char **message);
+
+int cmd_add(cli_ctx *c);
+int cmd_edit(cli_ctx *c);
+int cmd_ls(cli_ctx *c);
+int cmd_show(cli_ctx *c);
+int cmd_log(cli_ctx *c);
+int cmd_diff(cli_ctx *c);
+int cmd_restore(cli_ctx *c);
+int cmd_submit(cli_ctx *c);
+int cmd_approve(cli_ctx *c);
+int cmd_archive(cli_ctx *c);
+int cmd_search(cli_ctx *c);
+int cmd_member(cli_ctx *c);
+int cmd_verify(cli_ctx *c);
+int cmd_rekey(cli_ctx *c);
+
+#endif

@@ -1,0 +1,548 @@
+/* store.c: the object store. Objects are immutable and content-addressed;
+ * this file inserts them and keeps the index tables (members, documents,
+ * revisions, heads, statuses, acks, search) in step, in the caller's
+ * transaction. The index tables hold nothing that the objects do not. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vault_int.h"
+
+static vault_status step_done(vault *v, sqlite3_stmt *st, vault_err *err,
+                              const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? VAULT_OK : db_fail(v->db, rc, err, what);
+}
+
+char *store_member_name(vault *v, const uint8_t key[OBJ_KEY_BYTES])
+{
+	sqlite3_stmt *st = NULL;
+	char *name = NULL;
+
+	if (db_prepare(v->db, "SELECT name FROM members WHERE key = :k", &st,
+	               NULL) == VAULT_OK) {
+		db_bind_blob(st, ":k", key, OBJ_KEY_BYTES);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			name = strdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	return name != NULL ? name : strdup("(unknown)");
+}
+
+/* The author's membership event in force at time t: its action and role,
+ * or 0 when the key was never a member by then. */
+static int role_at(vault *v, const uint8_t key[OBJ_KEY_BYTES], int64_t t,
+                   int *action)
+{
+	sqlite3_stmt *st = NULL;
+	int role = 0;
+
+	*action = 0;
+	if (db_prepare(v->db,
+	               "SELECT action, role FROM member_events WHERE key = :k"
+	               " AND time <= :t ORDER BY time DESC, action DESC LIMIT 1",
+	               &st, NULL) != VAULT_OK)
+		return 0;
+	db_bind_blob(st, ":k", key, OBJ_KEY_BYTES);
+	db_bind_int64(st, ":t", t);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*action = sqlite3_column_int(st, 0);
+		role = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	return role;
+}
+
+static int genesis_exists(vault *v)
+{
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	if (db_prepare(v->db, "SELECT 1 FROM objects WHERE type = 1", &st,
+	               NULL) == VAULT_OK) {
+		found = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return found;
+}
+
+vault_status store_authorize(vault *v, const obj *o, vault_err *err)
+{
+	int action = 0, role;
+
+	if (o->type == OBJ_GENESIS) {
+		if (genesis_exists(v))
+			return vault_fail(err, VAULT_EPERM,
+			                  "a vault has exactly one genesis object");
+		return VAULT_OK;
+	}
+	role = role_at(v, o->author, o->time, &action);
+	if (role == 0 || action == MEMBER_REMOVE)
+		return vault_fail(err, VAULT_EPERM,
+		                  "the author of this %s was not a member of the "
+		                  "vault at the time", obj_type_name(o->type));
+	switch (o->type) {
+	case OBJ_MEMBER:
+		if (role != ROLE_ADMIN)
+			return vault_fail(err, VAULT_EPERM,
+			                  "only an admin can manage members");
+		break;
+	case OBJ_REVISION:
+		if (role == ROLE_STAFF)
+			return vault_fail(err, VAULT_EPERM,
+			                  "staff members read and acknowledge "
+			                  "documents; ask an editor or admin to "
+			                  "change them");
+		break;
+	case OBJ_STATUS:
+		if ((o->status == STATUS_APPROVED || o->status == STATUS_ARCHIVED) &&
+		    role != ROLE_ADMIN)
+			return vault_fail(err, VAULT_EPERM,
+			                  "only an admin can %s a document",
+			                  o->status == STATUS_APPROVED ? "approve"
+			                                               : "archive");
+		if (role == ROLE_STAFF)
+			return vault_fail(err, VAULT_EPERM,
+			                  "staff members cannot change a "
+			                  "document's status");
+		break;
+	default:
+		break;
+	}
+	return VAULT_OK;
+}
+
+static vault_status index_member(vault *v, const uint8_t id[OBJ_ID_BYTES],
+                                 const obj *o, vault_err *err)
+{
+	const uint8_t *key = o->type == OBJ_GENESIS ? o->author : o->subject;
+	int action = o->type == OBJ_GENESIS ? MEMBER_ADD : o->action;
+	sqlite3_stmt *st = NULL;
+	vault_status rc;
+
+	rc = db_prepare(v->db,
+	                "INSERT INTO member_events(obj, key, time, action, role)"
+	                " VALUES (:obj, :key, :time, :action, :role)", &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":obj", id, OBJ_ID_BYTES);
+	db_bind_blob(st, ":key", key, OBJ_KEY_BYTES);
+	db_bind_int64(st, ":time", o->time);
+	db_bind_int64(st, ":action", action);
+	db_bind_int64(st, ":role", o->role);
+	rc = step_done(v, st, err, "recording a member");
+	if (rc != VAULT_OK)
+		return rc;
+	if (action == MEMBER_ADD)
+		rc = db_prepare(v->db,
+		                "INSERT INTO members(key, name, role, box, added)"
+		                " VALUES (:key, :name, :role, :box, :time)"
+		                " ON CONFLICT(key) DO UPDATE SET name = :name,"
+		                " role = :role, box = :box, removed = NULL",
+		                &st, err);
+	else if (action == MEMBER_REMOVE)
+		rc = db_prepare(v->db,
+		                "UPDATE members SET removed = :time WHERE key = :key",
+		                &st, err);
+	else
+		rc = db_prepare(v->db,
+		                "UPDATE members SET role = :role WHERE key = :key",
+		                &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":key", key, OBJ_KEY_BYTES);
+	if (action == MEMBER_ADD) {
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":name"),
+		                  o->name.p, (int)o->name.len, SQLITE_TRANSIENT);
+		db_bind_blob(st, ":box", o->box, OBJ_KEY_BYTES);
+	}
+	if (action != MEMBER_REMOVE)
+		db_bind_int64(st, ":role", o->role);
+	if (action != MEMBER_ROLE)
+		db_bind_int64(st, ":time", o->time);
+	return step_done(v, st, err, "recording a member");
+}
+
+/* Recompute a document's row from its heads and statuses (§5.2). */
+static vault_status doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
+                                vault_err *err);
+
+static vault_status index_revision(vault *v, const uint8_t id[OBJ_ID_BYTES],
+                                   const obj *o, vault_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	vault_status rc;
+
+	for (uint32_t i = 0; i < o->nparents; i++) {
+		rc = db_prepare(v->db,
+		                "SELECT 1 FROM revisions WHERE id = :p AND doc = :doc",
+		                &st, err);
+		if (rc != VAULT_OK)
+			return rc;
+		db_bind_blob(st, ":p", o->parents[i], OBJ_ID_BYTES);
+		db_bind_blob(st, ":doc", o->doc, OBJ_DOC_BYTES);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			char hex[2 * OBJ_ID_BYTES + 1];
+
+			sqlite3_finalize(st);
+			obj_hex(o->parents[i], OBJ_ID_BYTES, hex);
+			return vault_fail(err, VAULT_ENOTFOUND,
+			                  "missing prerequisite: parent revision "
+			                  "%.12s is not in this vault", hex);
+		}
+		sqlite3_finalize(st);
+		rc = db_prepare(v->db,
+		                "INSERT INTO parents(rev, parent) VALUES (:r, :p);",
+		                &st, err);
+		if (rc != VAULT_OK)
+			return rc;
+		db_bind_blob(st, ":r", id, OBJ_ID_BYTES);
+		db_bind_blob(st, ":p", o->parents[i], OBJ_ID_BYTES);
+		rc = step_done(v, st, err, "recording a revision");
+		if (rc != VAULT_OK)
+			return rc;
+		rc = db_prepare(v->db,
+		                "DELETE FROM heads WHERE doc = :doc AND rev = :p",
+		                &st, err);
+		if (rc != VAULT_OK)
+			return rc;
+		db_bind_blob(st, ":doc", o->doc, OBJ_DOC_BYTES);
+		db_bind_blob(st, ":p", o->parents[i], OBJ_ID_BYTES);
+		rc = step_done(v, st, err, "recording a revision");
+		if (rc != VAULT_OK)
+			return rc;
+	}
+	rc = db_prepare(v->db,
+	                "INSERT INTO revisions(id, doc, time, author, message,"
+	                " nparents) VALUES (:id, :doc, :time, :author, :msg, :n)",
+	                &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
+	db_bind_blob(st, ":doc", o->doc, OBJ_DOC_BYTES);
+	db_bind_int64(st, ":time", o->time);
+	db_bind_blob(st, ":author", o->author, OBJ_KEY_BYTES);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":msg"),
+	                  o->message.p, (int)o->message.len, SQLITE_TRANSIENT);
+	db_bind_int64(st, ":n", o->nparents);
+	rc = step_done(v, st, err, "recording a revision");
+	if (rc != VAULT_OK)
+		return rc;
+	/* A revision that some held revision already names as a parent is
+	 * not a head (it can arrive after its child only through import). */
+	rc = db_prepare(v->db,
+	                "INSERT INTO heads(doc, rev, time) SELECT :doc, :id, :time"
+	                " WHERE NOT EXISTS (SELECT 1 FROM parents WHERE parent = :id)",
+	                &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":doc", o->doc, OBJ_DOC_BYTES);
+	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
+	db_bind_int64(st, ":time", o->time);
+	rc = step_done(v, st, err, "recording a revision");
+	if (rc != VAULT_OK)
+		return rc;
+	return doc_refresh(v, o->doc, err);
+}
+
+static vault_status index_status(vault *v, const uint8_t id[OBJ_ID_BYTES],
+                                 const obj *o, vault_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	vault_status rc;
+	const char *sql = o->type == OBJ_STATUS
+		? "INSERT INTO statuses(id, doc, rev, status, time, author)"
+		  " SELECT :id, :doc, :rev, :status, :time, :author"
+		  " WHERE EXISTS (SELECT 1 FROM revisions WHERE id = :rev AND doc = :doc)"
+		: "INSERT INTO acks(id, doc, rev, member, time, score, total)"
+		  " SELECT :id, :doc, :rev, :author, :time, :status, :total"
+		  " WHERE EXISTS (SELECT 1 FROM revisions WHERE id = :rev AND doc = :doc)";
+
+	rc = db_prepare(v->db, sql, &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
+	db_bind_blob(st, ":doc", o->doc, OBJ_DOC_BYTES);
+	db_bind_blob(st, ":rev", o->rev, OBJ_ID_BYTES);
+	db_bind_int64(st, ":status", o->type == OBJ_STATUS ? o->status : o->score);
+	db_bind_int64(st, ":time", o->time);
+	db_bind_blob(st, ":author", o->author, OBJ_KEY_BYTES);
+	if (o->type == OBJ_ACK)
+		db_bind_int64(st, ":total", o->total);
+	rc = step_done(v, st, err, "recording a status");
+	if (rc != VAULT_OK)
+		return rc;
+	if (sqlite3_changes(v->db) == 0)
+		return vault_fail(err, VAULT_ENOTFOUND,
+		                  "missing prerequisite: the revision a %s names "
+		                  "is not in this vault", obj_type_name(o->type));
+	return o->type == OBJ_STATUS ? doc_refresh(v, o->doc, err) : VAULT_OK;
+}
+
+static vault_status index_object(vault *v, const uint8_t id[OBJ_ID_BYTES],
+                                 const obj *o, vault_err *err)
+{
+	switch (o->type) {
+	case OBJ_GENESIS:
+	case OBJ_MEMBER:
+		return index_member(v, id, o, err);
+	case OBJ_REVISION:
+		return index_revision(v, id, o, err);
+	case OBJ_STATUS:
+	case OBJ_ACK:
+		return index_status(v, id, o, err);
+	default:
+		return vault_fail(err, VAULT_EDAMAGED, "unknown object type %d",
+		                  o->type);
+	}
+}
+
+static vault_status insert_object(vault *v, const uint8_t id[OBJ_ID_BYTES],
+                                  const obj *o, const uint8_t *data, size_t len,
+                                  const uint8_t sig[OBJ_SIG_BYTES], vault_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	vault_status rc;
+
+	rc = db_prepare(v->db,
+	                "INSERT INTO objects(id, type, author, time, data, sig)"
+	                " VALUES (:id, :type, :author, :time, :data, :sig)",
+	                &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
+	db_bind_int64(st, ":type", o->type);
+	db_bind_blob(st, ":author", o->author, OBJ_KEY_BYTES);
+	db_bind_int64(st, ":time", o->time);
+	db_bind_blob(st, ":data", data, len);
+	db_bind_blob(st, ":sig", sig, OBJ_SIG_BYTES);
+	rc = step_done(v, st, err, "storing an object");
+	if (rc != VAULT_OK)
+		return rc;
+	return index_object(v, id, o, err);
+}
+
+/* Object times never run backwards along history: a copy whose clock is
+ * behind must not make a member's first object older than their
+ * admission, nor a revision older than its parent. A change to a member's
+ * standing comes strictly after everything they signed, so that no object
+ * shares a second with the event that ended its author's rights. */
+static int64_t floor_time(vault *v, const obj *o)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t t = vault_now();
+
+	if (db_prepare(v->db,
+	               "SELECT max(t) FROM (SELECT max(time) AS t FROM member_events"
+	               " WHERE key = :a UNION ALL SELECT max(time) FROM revisions"
+	               " WHERE doc = :d UNION ALL SELECT max(time) FROM statuses"
+	               " WHERE doc = :d UNION ALL SELECT max(time) + 1 FROM objects"
+	               " WHERE :member AND author = :s)", &st, NULL) == VAULT_OK) {
+		db_bind_blob(st, ":a", o->author, OBJ_KEY_BYTES);
+		db_bind_blob(st, ":d", o->doc, OBJ_DOC_BYTES);
+		db_bind_int64(st, ":member", o->type == OBJ_MEMBER);
+		db_bind_blob(st, ":s", o->subject, OBJ_KEY_BYTES);
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_type(st, 0) != SQLITE_NULL &&
+		    sqlite3_column_int64(st, 0) > t)
+			t = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return t;
+}
+
+vault_status store_put(vault *v, obj *o, uint8_t id_out[OBJ_ID_BYTES],
+                       vault_err *err)
+{
+	uint8_t id[OBJ_ID_BYTES], sig[OBJ_SIG_BYTES];
+	uint8_t *data = NULL;
+	size_t len = 0;
+	vault_status rc;
+
+	memcpy(o->vault, v->header.vault_id, OBJ_VAULT_BYTES);
+	memcpy(o->author, v->mk->sign_pk, OBJ_KEY_BYTES);
+	o->time = floor_time(v, o);
+	rc = store_authorize(v, o, err);
+	if (rc != VAULT_OK)
+		return rc;
+	if (obj_encode(o, &data, &len) != 0)
+		return vault_fail(err, VAULT_EINVAL,
+		                  "the text is not valid UTF-8 or is too large");
+	obj_id(data, len, id);
+	obj_sign(data, len, v->mk->sign_sk, sig);
+	rc = insert_object(v, id, o, data, len, sig, err);
+	free(data);
+	if (rc == VAULT_OK && id_out != NULL)
+		memcpy(id_out, id, OBJ_ID_BYTES);
+	return rc;
+}
+
+vault_status store_import(vault *v, const uint8_t *data, size_t len,
+                          const uint8_t sig[OBJ_SIG_BYTES], int *added,
+                          vault_err *err)
+{
+	uint8_t id[OBJ_ID_BYTES];
+	sqlite3_stmt *st = NULL;
+	vault_status rc;
+	obj o;
+
+	*added = 0;
+	if (obj_decode(data, len, &o) != 0)
+		return vault_fail(err, VAULT_EDAMAGED, "a malformed object");
+	obj_id(data, len, id);
+	rc = db_prepare(v->db, "SELECT 1 FROM objects WHERE id = :id", &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return VAULT_OK;
+	}
+	sqlite3_finalize(st);
+	if (!obj_sig_ok(data, len, o.author, sig))
+		return vault_fail(err, VAULT_EDAMAGED,
+		                  "a forged %s: its signature does not verify",
+		                  obj_type_name(o.type));
+	rc = store_authorize(v, &o, err);
+	if (rc != VAULT_OK)
+		return rc;
+	rc = insert_object(v, id, &o, data, len, sig, err);
+	if (rc == VAULT_OK)
+		*added = 1;
+	return rc;
+}
+
+vault_status store_get(vault *v, const uint8_t id[OBJ_ID_BYTES], uint8_t **data,
+                       size_t *len, vault_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	vault_status rc;
+	int src;
+
+	*data = NULL;
+	*len = 0;
+	rc = db_prepare(v->db, "SELECT data FROM objects WHERE id = :id", &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
+	src = sqlite3_step(st);
+	if (src == SQLITE_ROW) {
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		*data = malloc(*len ? *len : 1);
+		if (*data == NULL)
+			rc = vault_fail(err, VAULT_ENOMEM, "out of memory");
+		else
+			memcpy(*data, sqlite3_column_blob(st, 0), *len);
+	} else if (src == SQLITE_DONE) {
+		rc = vault_fail(err, VAULT_ENOTFOUND, "no such object");
+	} else {
+		rc = db_fail(v->db, src, err, "reading an object");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* §5.2: the newest head gives the title and metadata; the status is that
+ * of the newest status object naming the newest head (in one second, the
+ * later stage wins: every copy must reach the same answer), else draft. */
+static vault_status doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
+                                vault_err *err)
+{
+	static const char sql[] =
+		"WITH h AS (SELECT rev, time FROM heads WHERE doc = :doc"
+		"           ORDER BY time DESC, rev DESC LIMIT 1)"
+		"SELECT (SELECT rev FROM h), (SELECT count(*) FROM heads WHERE doc = :doc),"
+		" (SELECT status FROM statuses WHERE doc = :doc AND rev = (SELECT rev FROM h)"
+		"   ORDER BY time DESC, status DESC, id DESC LIMIT 1),"
+		" (SELECT rev FROM statuses WHERE doc = :doc AND status = 3"
+		"   ORDER BY time DESC, id DESC LIMIT 1),"
+		" (SELECT min(time) FROM revisions WHERE doc = :doc),"
+		" (SELECT max(time) FROM (SELECT time FROM revisions WHERE doc = :doc"
+		"   UNION ALL SELECT time FROM statuses WHERE doc = :doc))";
+	uint8_t head[OBJ_ID_BYTES];
+	uint8_t *data = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t nheads, status, created, updated;
+	int has_approved;
+	uint8_t approved[OBJ_ID_BYTES];
+	size_t len = 0;
+	vault_status rc;
+	obj o;
+
+	rc = db_prepare(v->db, sql, &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":doc", doc, OBJ_DOC_BYTES);
+	if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_bytes(st, 0) != OBJ_ID_BYTES) {
+		sqlite3_finalize(st);
+		return vault_fail(err, VAULT_EDAMAGED, "a document without revisions");
+	}
+	memcpy(head, sqlite3_column_blob(st, 0), OBJ_ID_BYTES);
+	nheads = sqlite3_column_int64(st, 1);
+	status = sqlite3_column_type(st, 2) == SQLITE_NULL ? STATUS_DRAFT
+	                                                   : sqlite3_column_int64(st, 2);
+	has_approved = sqlite3_column_bytes(st, 3) == OBJ_ID_BYTES;
+	if (has_approved)
+		memcpy(approved, sqlite3_column_blob(st, 3), OBJ_ID_BYTES);
+	created = sqlite3_column_int64(st, 4);
+	updated = sqlite3_column_int64(st, 5);
+	sqlite3_finalize(st);
+
+	rc = store_get(v, head, &data, &len, err);
+	if (rc != VAULT_OK)
+		return rc;
+	if (obj_decode(data, len, &o) != 0 || o.type != OBJ_REVISION) {
+		free(data);
+		return vault_fail(err, VAULT_EDAMAGED, "a malformed revision");
+	}
+	rc = db_prepare(v->db,
+	                "INSERT INTO documents(doc, title, kind, category, lang,"
+	                " review_by, head, nheads, status, approved, created,"
+	                " updated, origin) VALUES (:doc, :title, :kind, :cat,"
+	                " :lang, :review, :head, :n, :status, :appr, :created,"
+	                " :updated, :origin) ON CONFLICT(doc) DO UPDATE SET"
+	                " title = :title, kind = :kind, category = :cat,"
+	                " lang = :lang, review_by = :review, head = :head,"
+	                " nheads = :n, status = :status, approved = :appr,"
+	                " updated = :updated", &st, err);
+	if (rc != VAULT_OK)
+		goto out;
+	db_bind_blob(st, ":doc", doc, OBJ_DOC_BYTES);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":title"),
+	                  o.title.p, (int)o.title.len, SQLITE_TRANSIENT);
+	db_bind_int64(st, ":kind", o.kind);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":cat"),
+	                  o.category.p, (int)o.category.len, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":lang"),
+	                  o.lang.p, (int)o.lang.len, SQLITE_TRANSIENT);
+	db_bind_int64(st, ":review", o.review_by);
+	db_bind_blob(st, ":head", head, OBJ_ID_BYTES);
+	db_bind_int64(st, ":n", nheads);
+	db_bind_int64(st, ":status", status);
+	if (has_approved)
+		db_bind_blob(st, ":appr", approved, OBJ_ID_BYTES);
+	db_bind_int64(st, ":created", created);
+	db_bind_int64(st, ":updated", updated);
+	db_bind_blob(st, ":origin", o.vault, OBJ_VAULT_BYTES);
+	rc = step_done(v, st, err, "recording a document");
+	if (rc != VAULT_OK)
+		goto out;
+	/* The search index holds the newest head's text. */
+	rc = db_prepare(v->db,
+	                "INSERT OR REPLACE INTO search(rowid, title, body) VALUES"
+	                " ((SELECT rowid FROM documents WHERE doc = :doc), :title,"
+	                " :body)", &st, err);
+	if (rc != VAULT_OK)
+		goto out;
+	db_bind_blob(st, ":doc", doc, OBJ_DOC_BYTES);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":title"),
+	                  o.title.p, (int)o.title.len, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":body"),
+	                  o.body.p, (int)o.body.len, SQLITE_TRANSIENT);
+	rc = step_done(v, st, err, "indexing a document");
+out:
+	free(data);
+	return rc;
+}

@@ -1,0 +1,332 @@
+/* verify.c: re-check every object of a vault from its stored bytes alone:
+ * id, signature, author's membership and role at the time, references.
+ * The index tables are not trusted here. Hashing and Ed25519 verification
+ * run on two threads; everything else is sequential. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vault_int.h"
+
+#define BATCH 4096
+#define WORKERS 2
+
+typedef struct {
+	int64_t seq;
+	uint8_t id[OBJ_ID_BYTES];
+	uint8_t *data;
+	size_t len;
+	uint8_t sig[OBJ_SIG_BYTES];
+	int sig_ok_len; /* the stored signature had the right length */
+	/* results of the parallel part */
+	int id_ok, decoded, sig_ok;
+	obj o;
+} item;
+
+typedef struct {
+	item *items;
+	size_t from, to;
+} work;
+
+typedef struct {
+	uint8_t key[OBJ_KEY_BYTES];
+	int64_t time;
+	int64_t seq;
+	int action, role;
+} event;
+
+typedef struct {
+	event *ev;
+	size_t n, cap;
+	uint8_t genesis[OBJ_KEY_BYTES];
+	int has_genesis;
+} timeline;
+
+static int event_cmp(const void *a, const void *b)
+{
+	const event *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void *check_range(void *arg)
+{
+	work *w = arg;
+
+	for (size_t i = w->from; i < w->to; i++) {
+		item *it = &w->items[i];
+		uint8_t id[OBJ_ID_BYTES];
+
+		obj_id(it->data, it->len, id);
+		it->id_ok = memcmp(id, it->id, OBJ_ID_BYTES) == 0;
+		it->decoded = obj_decode(it->data, it->len, &it->o) == 0;
+		it->sig_ok = it->decoded && it->sig_ok_len &&
+		             obj_sig_ok(it->data, it->len, it->o.author, it->sig);
+	}
+	return NULL;
+}
+
+static void check_parallel(item *items, size_t n)
+{
+	pthread_t th[WORKERS];
+	work w[WORKERS];
+	int started[WORKERS] = {0};
+
+	for (int t = 0; t < WORKERS; t++) {
+		w[t].items = items;
+		w[t].from = n * (size_t)t / WORKERS;
+		w[t].to = n * (size_t)(t + 1) / WORKERS;
+		if (t > 0)
+			started[t] = pthread_create(&th[t], NULL, check_range, &w[t]) == 0;
+	}
+	check_range(&w[0]);
+	for (int t = 1; t < WORKERS; t++) {
+		if (started[t])
+			pthread_join(th[t], NULL);
+		else
+			check_range(&w[t]); /* no thread: do it here */
+	}
+}
+
+static int role_at(const timeline *tl, const uint8_t key[OBJ_KEY_BYTES],
+                   int64_t t, int *action)
+{
+	int role = 0;
+
+	*action = 0;
+	/* Events are in time order; the last one at or before t wins. */
+	for (size_t i = 0; i < tl->n && tl->ev[i].time <= t; i++) {
+		if (memcmp(tl->ev[i].key, key, OBJ_KEY_BYTES) == 0) {
+			*action = tl->ev[i].action;
+			role = tl->ev[i].role;
+		}
+	}
+	return role;
+}
+
+static const char *authority_problem(const timeline *tl, const obj *o,
+                                     int *genesis_seen)
+{
+	int action = 0, role;
+
+	if (o->type == OBJ_GENESIS) {
+		if ((*genesis_seen)++)
+			return "a second genesis object";
+		return tl->has_genesis &&
+		       memcmp(o->author, tl->genesis, OBJ_KEY_BYTES) == 0
+			       ? NULL : "a genesis object that is not the vault's";
+	}
+	role = role_at(tl, o->author, o->time, &action);
+	if (role == 0 || action == MEMBER_REMOVE)
+		return "its author was not a member at the time";
+	if (o->type == OBJ_MEMBER && role != ROLE_ADMIN)
+		return "a member change by someone who was not an admin";
+	if (o->type == OBJ_REVISION && role == ROLE_STAFF)
+		return "a revision by a staff member";
+	if (o->type == OBJ_STATUS &&
+	    (o->status == STATUS_APPROVED || o->status == STATUS_ARCHIVED) &&
+	    role != ROLE_ADMIN)
+		return "an approval or archive by someone who was not an admin";
+	if (o->type == OBJ_STATUS && role == ROLE_STAFF)
+		return "a status change by a staff member";
+	return NULL;
+}
+
+static int has_revision(sqlite3_stmt *st, const uint8_t id[OBJ_ID_BYTES])
+{
+	int found;
+
+	sqlite3_reset(st);
+	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	return found;
+}
+
+static const char *reference_problem(sqlite3_stmt *st, const obj *o)
+{
+	if (o->type == OBJ_REVISION) {
+		for (uint32_t i = 0; i < o->nparents; i++)
+			if (!has_revision(st, o->parents[i]))
+				return "a parent revision is missing";
+	} else if (o->type == OBJ_STATUS || o->type == OBJ_ACK) {
+		if (!has_revision(st, o->rev))
+			return "the revision it names is missing";
+	}
+	return NULL;
+}
+
+/* Read up to BATCH objects after *seq. */
+static vault_status read_batch(vault *v, sqlite3_stmt *st, int64_t *seq,
+                               item *items, size_t *n, vault_err *err)
+{
+	int src;
+
+	*n = 0;
+	sqlite3_reset(st);
+	db_bind_int64(st, ":seq", *seq);
+	while (*n < BATCH && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		item *it = &items[*n];
+
+		memset(it, 0, sizeof *it);
+		*seq = sqlite3_column_int64(st, 0);
+		it->seq = *seq;
+		if (sqlite3_column_bytes(st, 1) == OBJ_ID_BYTES)
+			memcpy(it->id, sqlite3_column_blob(st, 1), OBJ_ID_BYTES);
+		it->len = (size_t)sqlite3_column_bytes(st, 2);
+		it->data = malloc(it->len ? it->len : 1);
+		if (it->data == NULL)
+			return vault_fail(err, VAULT_ENOMEM, "out of memory");
+		memcpy(it->data, sqlite3_column_blob(st, 2), it->len);
+		it->sig_ok_len = sqlite3_column_bytes(st, 3) == OBJ_SIG_BYTES;
+		if (it->sig_ok_len)
+			memcpy(it->sig, sqlite3_column_blob(st, 3), OBJ_SIG_BYTES);
+		(*n)++;
+	}
+	if (*n < BATCH && src != SQLITE_DONE)
+		return db_fail(v->db, src, err, "reading objects");
+	return VAULT_OK;
+}
+
+static void free_batch(item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(items[i].data);
+}
+
+static void report(vault_problem_fn fn, void *ctx, const item *it,
+                   const char *problem, uint64_t *bad)
+{
+	vault_problem p;
+
+	obj_hex(it->id, OBJ_ID_BYTES, p.id);
+	p.type = it->decoded ? obj_type_name(it->o.type) : "object";
+	p.problem = problem;
+	(*bad)++;
+	if (fn != NULL)
+		fn(&p, ctx);
+}
+
+static const char *item_problem(const item *it)
+{
+	if (!it->id_ok)
+		return "its stored bytes do not match its id (altered)";
+	if (!it->decoded)
+		return "its bytes are not a well-formed object";
+	if (!it->sig_ok)
+		return "its signature does not verify (forged or altered)";
+	return NULL;
+}
+
+/* Pass 1: the membership timeline, from member objects whose own bytes
+ * and signatures hold. */
+static vault_status load_timeline(vault *v, timeline *tl, item *items,
+                                  vault_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t seq = -1;
+	size_t n = 0;
+	vault_status rc;
+
+	rc = db_prepare(v->db,
+	                "SELECT seq, id, data, sig FROM objects WHERE type IN (1, 2)"
+	                " AND seq > :seq ORDER BY seq", &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	do {
+		rc = read_batch(v, st, &seq, items, &n, err);
+		if (rc != VAULT_OK)
+			break;
+		check_parallel(items, n);
+		for (size_t i = 0; i < n; i++) {
+			const obj *o = &items[i].o;
+			event *grown;
+
+			if (item_problem(&items[i]) != NULL)
+				continue;
+			if (tl->n == tl->cap) {
+				tl->cap = tl->cap ? tl->cap * 2 : 64;
+				grown = realloc(tl->ev, tl->cap * sizeof *grown);
+				if (grown == NULL) {
+					rc = vault_fail(err, VAULT_ENOMEM, "out of memory");
+					break;
+				}
+				tl->ev = grown;
+			}
+			memcpy(tl->ev[tl->n].key,
+			       o->type == OBJ_GENESIS ? o->author : o->subject,
+			       OBJ_KEY_BYTES);
+			tl->ev[tl->n].time = o->time;
+			tl->ev[tl->n].seq = items[i].seq;
+			if (o->type == OBJ_GENESIS && !tl->has_genesis) {
+				memcpy(tl->genesis, o->author, OBJ_KEY_BYTES);
+				tl->has_genesis = 1;
+			}
+			tl->ev[tl->n].action = o->type == OBJ_GENESIS ? MEMBER_ADD : o->action;
+			tl->ev[tl->n].role = o->role;
+			tl->n++;
+		}
+		free_batch(items, n);
+	} while (rc == VAULT_OK && n == BATCH);
+	sqlite3_finalize(st);
+	if (tl->n > 1)
+		qsort(tl->ev, tl->n, sizeof *tl->ev, event_cmp);
+	if (rc == VAULT_OK && !tl->has_genesis)
+		rc = vault_fail(err, VAULT_EDAMAGED, "the vault has no valid "
+		                "genesis object: nothing can be verified");
+	return rc;
+}
+
+vault_status vault_verify(vault *v, vault_problem_fn fn, void *ctx,
+                          uint64_t *checked, vault_err *err)
+{
+	sqlite3_stmt *all = NULL, *revq = NULL;
+	timeline tl = {0};
+	item *items = calloc(BATCH, sizeof *items);
+	int64_t seq = -1;
+	uint64_t bad = 0;
+	int genesis_seen = 0;
+	size_t n = 0;
+	vault_status rc;
+
+	*checked = 0;
+	if (items == NULL)
+		return vault_fail(err, VAULT_ENOMEM, "out of memory");
+	rc = load_timeline(v, &tl, items, err);
+	if (rc == VAULT_OK)
+		rc = db_prepare(v->db, "SELECT seq, id, data, sig FROM objects"
+		                " WHERE seq > :seq ORDER BY seq", &all, err);
+	if (rc == VAULT_OK)
+		rc = db_prepare(v->db, "SELECT 1 FROM objects WHERE id = :id"
+		                " AND type = 3", &revq, err);
+	while (rc == VAULT_OK) {
+		rc = read_batch(v, all, &seq, items, &n, err);
+		if (rc != VAULT_OK)
+			break;
+		check_parallel(items, n);
+		for (size_t i = 0; i < n; i++) {
+			const char *p = item_problem(&items[i]);
+
+			if (p == NULL)
+				p = authority_problem(&tl, &items[i].o, &genesis_seen);
+			if (p == NULL)
+				p = reference_problem(revq, &items[i].o);
+			if (p != NULL)
+				report(fn, ctx, &items[i], p, &bad);
+		}
+		*checked += n;
+		free_batch(items, n);
+		if (n < BATCH)
+			break;
+	}
+	sqlite3_finalize(all);
+	sqlite3_finalize(revq);
+	free(items);
+	free(tl.ev);
+	if (rc == VAULT_OK && bad > 0)
+		rc = vault_fail(err, VAULT_EDAMAGED, "%llu of %llu objects failed "
+		                "verification", (unsigned long long)bad,
+		                (unsigned long long)*checked);
+	return rc;
+}
