@@ -7,9 +7,12 @@
  * The rollback journal's page images get the same treatment. The shim only
  * admits the I/O patterns it can protect: whole-page writes to the database,
  * page images in the journal, no WAL, no mmap, no temporary files. */
+#include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vault_int.h"
 
@@ -330,6 +333,23 @@ static const sqlite3_io_methods io_methods = {
 	NULL, NULL, NULL, NULL, NULL, NULL
 };
 
+/* SQLite says SQLITE_READONLY_DIRECTORY only when creating the journal
+ * fails with EACCES; an immutable folder (EPERM) or a read-only file
+ * system (EROFS) comes back as SQLITE_CANTOPEN, which reads as an I/O
+ * error. 1 when the journal's folder cannot be written. */
+static int journal_dir_readonly(const char *journal)
+{
+	char *copy = strdup(journal);
+	int ro;
+
+	if (copy == NULL)
+		return 0;
+	ro = access(dirname(copy), W_OK) != 0 &&
+	     (errno == EACCES || errno == EPERM || errno == EROFS);
+	free(copy);
+	return ro;
+}
+
 static int v_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *pf,
                   int flags, int *out_flags)
 {
@@ -363,6 +383,9 @@ static int v_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *pf,
 		free(f->page);
 		free(f->plain);
 		f->page = f->plain = NULL;
+		if (f->kind == FILE_JOURNAL && (rc & 0xff) == SQLITE_CANTOPEN &&
+		    journal_dir_readonly(name))
+			rc = SQLITE_READONLY_DIRECTORY;
 		return rc;
 	}
 	pf->pMethods = &io_methods;
