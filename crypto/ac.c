@@ -219,3 +219,58 @@ ac_status ac_seal_open(uint8_t *out, const uint8_t *in, size_t len,
 		return AC_EAUTH;
 	return AC_OK;
 }
+
+struct ac_stream {
+	crypto_secretstream_xchacha20poly1305_state st;
+};
+
+ac_stream *ac_stream_push_new(uint8_t header[AC_STREAM_HEADER_BYTES],
+                              const uint8_t key[AC_KEY_BYTES])
+{
+	ac_stream *s = ac_secret_new(sizeof *s);
+
+	if (s != NULL)
+		crypto_secretstream_xchacha20poly1305_init_push(&s->st, header, key);
+	return s;
+}
+
+ac_stream *ac_stream_pull_new(const uint8_t header[AC_STREAM_HEADER_BYTES],
+                              const uint8_t key[AC_KEY_BYTES])
+{
+	ac_stream *s = ac_secret_new(sizeof *s);
+
+	if (s != NULL &&
+	    crypto_secretstream_xchacha20poly1305_init_pull(&s->st, header, key) != 0) {
+		ac_secret_free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+void ac_stream_free(ac_stream *s)
+{
+	ac_secret_free(s);
+}
+
+void ac_stream_push(ac_stream *s, uint8_t *out, const uint8_t *in, size_t len,
+                    const uint8_t *ad, size_t adlen, int final)
+{
+	crypto_secretstream_xchacha20poly1305_push(
+		&s->st, out, NULL, in, len, ad, adlen,
+		final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
+		      : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+}
+
+ac_status ac_stream_pull(ac_stream *s, uint8_t *out, const uint8_t *in,
+                         size_t len, const uint8_t *ad, size_t adlen,
+                         int *final)
+{
+	unsigned char tag = 0;
+
+	if (len < AC_STREAM_ABYTES ||
+	    crypto_secretstream_xchacha20poly1305_pull(&s->st, out, NULL, &tag, in,
+	                                               len, ad, adlen) != 0)
+		return AC_EAUTH;
+	*final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+	return AC_OK;
+}

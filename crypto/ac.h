@@ -123,4 +123,24 @@ ac_status ac_seal_open(uint8_t *out, const uint8_t *in, size_t len,
                        const uint8_t pk[AC_BOX_PK_BYTES],
                        const uint8_t sk[AC_BOX_SK_BYTES]);
 
+/* crypto_secretstream_xchacha20poly1305: a sequence of messages under one
+ * key; the last is tagged final, so truncation and reordering show. */
+#define AC_STREAM_HEADER_BYTES 24u
+#define AC_STREAM_ABYTES 17u
+typedef struct ac_stream ac_stream; /* guarded memory */
+
+ac_stream *ac_stream_push_new(uint8_t header[AC_STREAM_HEADER_BYTES],
+                              const uint8_t key[AC_KEY_BYTES]);
+ac_stream *ac_stream_pull_new(const uint8_t header[AC_STREAM_HEADER_BYTES],
+                              const uint8_t key[AC_KEY_BYTES]);
+void ac_stream_free(ac_stream *s);
+/* out: len + AC_STREAM_ABYTES bytes. */
+void ac_stream_push(ac_stream *s, uint8_t *out, const uint8_t *in, size_t len,
+                    const uint8_t *ad, size_t adlen, int final);
+/* out: len - AC_STREAM_ABYTES bytes; *final set when the message was the
+ * last. AC_EAUTH when it does not authenticate. */
+ac_status ac_stream_pull(ac_stream *s, uint8_t *out, const uint8_t *in,
+                         size_t len, const uint8_t *ad, size_t adlen,
+                         int *final);
+
 #endif

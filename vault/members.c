@@ -50,6 +50,17 @@ vault_status vault_address_new(vault *v, vault_err *err)
 	if (sk == NULL)
 		return vault_fail(err, VAULT_ENOMEM, "cannot lock memory for keys");
 	ac_box_keypair(pk, sk);
+	/* The old address still opens bundles that copies made before the
+	 * rotation send back, so their edits are not lost; it is never used
+	 * to seal anything again. */
+	rc = db_exec(v->db,
+	             "INSERT OR IGNORE INTO old_addresses(pk, sk)"
+	             " SELECT p.value, s.value FROM meta p, meta s"
+	             " WHERE p.key = 'address_pk' AND s.key = 'address_sk'", err);
+	if (rc != VAULT_OK) {
+		ac_secret_free(sk);
+		return rc;
+	}
 	rc = db_prepare(v->db,
 	                "INSERT OR REPLACE INTO meta(key, value) VALUES"
 	                " ('address_pk', :pk), ('address_sk', :sk)", &st, err);
@@ -75,9 +86,11 @@ vault_status vault_member_each(vault *v, vault_member_fn fn, void *ctx,
 	rc = db_prepare(v->db,
 	                "SELECT name, key, role, removed IS NULL, added,"
 	                " coalesce(removed, 0), slot_id IS NOT NULL FROM members"
-	                " ORDER BY removed IS NOT NULL, role, name", &st, err);
+	                " WHERE vault = :v ORDER BY removed IS NOT NULL, role, name",
+	                &st, err);
 	if (rc != VAULT_OK)
 		return rc;
+	db_bind_blob(st, ":v", v->header.vault_id, VAULT_ID_BYTES);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		vault_member_info m;
 
@@ -111,9 +124,11 @@ static vault_status find_member(vault *v, const char *name,
 	vault_status rc;
 
 	rc = db_prepare(v->db, "SELECT key, box, role, slot_id FROM members"
-	                " WHERE name = :name AND removed IS NULL", &st, err);
+	                " WHERE vault = :v AND name = :name AND removed IS NULL",
+	                &st, err);
 	if (rc != VAULT_OK)
 		return rc;
+	db_bind_blob(st, ":v", v->header.vault_id, VAULT_ID_BYTES);
 	db_bind_text(st, ":name", name);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		memcpy(key, sqlite3_column_blob(st, 0), OBJ_KEY_BYTES);
@@ -158,8 +173,9 @@ static int name_taken(vault *v, const char *name)
 	sqlite3_stmt *st = NULL;
 	int taken = 0;
 
-	if (db_prepare(v->db, "SELECT 1 FROM members WHERE name = :n AND"
-	               " removed IS NULL", &st, NULL) == VAULT_OK) {
+	if (db_prepare(v->db, "SELECT 1 FROM members WHERE vault = :v AND"
+	               " name = :n AND removed IS NULL", &st, NULL) == VAULT_OK) {
+		db_bind_blob(st, ":v", v->header.vault_id, VAULT_ID_BYTES);
 		db_bind_text(st, ":n", name);
 		taken = sqlite3_step(st) == SQLITE_ROW;
 		sqlite3_finalize(st);

@@ -33,18 +33,20 @@ char *store_member_name(vault *v, const uint8_t key[OBJ_KEY_BYTES])
 
 /* The author's membership event in force at time t: its action and role,
  * or 0 when the key was never a member by then. */
-static int role_at(vault *v, const uint8_t key[OBJ_KEY_BYTES], int64_t t,
-                   int *action)
+static int role_at(vault *v, const uint8_t vid[OBJ_VAULT_BYTES],
+                   const uint8_t key[OBJ_KEY_BYTES], int64_t t, int *action)
 {
 	sqlite3_stmt *st = NULL;
 	int role = 0;
 
 	*action = 0;
 	if (db_prepare(v->db,
-	               "SELECT action, role FROM member_events WHERE key = :k"
-	               " AND time <= :t ORDER BY time DESC, action DESC LIMIT 1",
+	               "SELECT action, role FROM member_events WHERE vault = :v"
+	               " AND key = :k AND time <= :t"
+	               " ORDER BY time DESC, action DESC LIMIT 1",
 	               &st, NULL) != VAULT_OK)
 		return 0;
+	db_bind_blob(st, ":v", vid, OBJ_VAULT_BYTES);
 	db_bind_blob(st, ":k", key, OBJ_KEY_BYTES);
 	db_bind_int64(st, ":t", t);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -55,13 +57,15 @@ static int role_at(vault *v, const uint8_t key[OBJ_KEY_BYTES], int64_t t,
 	return role;
 }
 
-static int genesis_exists(vault *v)
+static int genesis_exists(vault *v, const uint8_t vid[OBJ_VAULT_BYTES])
 {
 	sqlite3_stmt *st = NULL;
 	int found = 0;
 
-	if (db_prepare(v->db, "SELECT 1 FROM objects WHERE type = 1", &st,
-	               NULL) == VAULT_OK) {
+	/* The genesis object is a member event of its vault: one per vault. */
+	if (db_prepare(v->db, "SELECT 1 FROM member_events WHERE vault = :v",
+	               &st, NULL) == VAULT_OK) {
+		db_bind_blob(st, ":v", vid, OBJ_VAULT_BYTES);
 		found = sqlite3_step(st) == SQLITE_ROW;
 		sqlite3_finalize(st);
 	}
@@ -73,12 +77,12 @@ vault_status store_authorize(vault *v, const obj *o, vault_err *err)
 	int action = 0, role;
 
 	if (o->type == OBJ_GENESIS) {
-		if (genesis_exists(v))
+		if (genesis_exists(v, o->vault))
 			return vault_fail(err, VAULT_EPERM,
 			                  "a vault has exactly one genesis object");
 		return VAULT_OK;
 	}
-	role = role_at(v, o->author, o->time, &action);
+	role = role_at(v, o->vault, o->author, o->time, &action);
 	if (role == 0 || action == MEMBER_REMOVE)
 		return vault_fail(err, VAULT_EPERM,
 		                  "the author of this %s was not a member of the "
@@ -123,11 +127,12 @@ static vault_status index_member(vault *v, const uint8_t id[OBJ_ID_BYTES],
 	vault_status rc;
 
 	rc = db_prepare(v->db,
-	                "INSERT INTO member_events(obj, key, time, action, role)"
-	                " VALUES (:obj, :key, :time, :action, :role)", &st, err);
+	                "INSERT INTO member_events(obj, vault, key, time, action, role)"
+	                " VALUES (:obj, :vault, :key, :time, :action, :role)", &st, err);
 	if (rc != VAULT_OK)
 		return rc;
 	db_bind_blob(st, ":obj", id, OBJ_ID_BYTES);
+	db_bind_blob(st, ":vault", o->vault, OBJ_VAULT_BYTES);
 	db_bind_blob(st, ":key", key, OBJ_KEY_BYTES);
 	db_bind_int64(st, ":time", o->time);
 	db_bind_int64(st, ":action", action);
@@ -137,8 +142,8 @@ static vault_status index_member(vault *v, const uint8_t id[OBJ_ID_BYTES],
 		return rc;
 	if (action == MEMBER_ADD)
 		rc = db_prepare(v->db,
-		                "INSERT INTO members(key, name, role, box, added)"
-		                " VALUES (:key, :name, :role, :box, :time)"
+		                "INSERT INTO members(key, vault, name, role, box, added)"
+		                " VALUES (:key, :vault, :name, :role, :box, :time)"
 		                " ON CONFLICT(key) DO UPDATE SET name = :name,"
 		                " role = :role, box = :box, removed = NULL",
 		                &st, err);
@@ -154,6 +159,7 @@ static vault_status index_member(vault *v, const uint8_t id[OBJ_ID_BYTES],
 		return rc;
 	db_bind_blob(st, ":key", key, OBJ_KEY_BYTES);
 	if (action == MEMBER_ADD) {
+		db_bind_blob(st, ":vault", o->vault, OBJ_VAULT_BYTES);
 		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":name"),
 		                  o->name.p, (int)o->name.len, SQLITE_TRANSIENT);
 		db_bind_blob(st, ":box", o->box, OBJ_KEY_BYTES);
@@ -336,10 +342,11 @@ static int64_t floor_time(vault *v, const obj *o)
 
 	if (db_prepare(v->db,
 	               "SELECT max(t) FROM (SELECT max(time) AS t FROM member_events"
-	               " WHERE key = :a UNION ALL SELECT max(time) FROM revisions"
+	               " WHERE vault = :v AND key = :a UNION ALL SELECT max(time) FROM revisions"
 	               " WHERE doc = :d UNION ALL SELECT max(time) FROM statuses"
 	               " WHERE doc = :d UNION ALL SELECT max(time) + 1 FROM objects"
 	               " WHERE :member AND author = :s)", &st, NULL) == VAULT_OK) {
+		db_bind_blob(st, ":v", v->header.vault_id, OBJ_VAULT_BYTES);
 		db_bind_blob(st, ":a", o->author, OBJ_KEY_BYTES);
 		db_bind_blob(st, ":d", o->doc, OBJ_DOC_BYTES);
 		db_bind_int64(st, ":member", o->type == OBJ_MEMBER);

@@ -29,6 +29,7 @@ typedef struct {
 } work;
 
 typedef struct {
+	uint8_t vault[OBJ_VAULT_BYTES];
 	uint8_t key[OBJ_KEY_BYTES];
 	int64_t time;
 	int64_t seq;
@@ -38,8 +39,6 @@ typedef struct {
 typedef struct {
 	event *ev;
 	size_t n, cap;
-	uint8_t genesis[OBJ_KEY_BYTES];
-	int has_genesis;
 } timeline;
 
 static int event_cmp(const void *a, const void *b)
@@ -90,15 +89,16 @@ static void check_parallel(item *items, size_t n)
 	}
 }
 
-static int role_at(const timeline *tl, const uint8_t key[OBJ_KEY_BYTES],
-                   int64_t t, int *action)
+static int role_at(const timeline *tl, const uint8_t vid[OBJ_VAULT_BYTES],
+                   const uint8_t key[OBJ_KEY_BYTES], int64_t t, int *action)
 {
 	int role = 0;
 
 	*action = 0;
 	/* Events are in time order; the last one at or before t wins. */
 	for (size_t i = 0; i < tl->n && tl->ev[i].time <= t; i++) {
-		if (memcmp(tl->ev[i].key, key, OBJ_KEY_BYTES) == 0) {
+		if (memcmp(tl->ev[i].key, key, OBJ_KEY_BYTES) == 0 &&
+		    memcmp(tl->ev[i].vault, vid, OBJ_VAULT_BYTES) == 0) {
 			*action = tl->ev[i].action;
 			role = tl->ev[i].role;
 		}
@@ -106,19 +106,22 @@ static int role_at(const timeline *tl, const uint8_t key[OBJ_KEY_BYTES],
 	return role;
 }
 
-static const char *authority_problem(const timeline *tl, const obj *o,
-                                     int *genesis_seen)
+static const char *authority_problem(const timeline *tl, const obj *o)
 {
 	int action = 0, role;
 
 	if (o->type == OBJ_GENESIS) {
-		if ((*genesis_seen)++)
-			return "a second genesis object";
-		return tl->has_genesis &&
-		       memcmp(o->author, tl->genesis, OBJ_KEY_BYTES) == 0
-			       ? NULL : "a genesis object that is not the vault's";
+		/* The first genesis of each vault (in time) is its root. */
+		for (size_t i = 0; i < tl->n; i++)
+			if (memcmp(tl->ev[i].vault, o->vault, OBJ_VAULT_BYTES) == 0)
+				return memcmp(tl->ev[i].key, o->author,
+				              OBJ_KEY_BYTES) == 0 &&
+				       tl->ev[i].time == o->time
+					       ? NULL
+					       : "a second genesis object for its vault";
+		return "a genesis object the timeline lost";
 	}
-	role = role_at(tl, o->author, o->time, &action);
+	role = role_at(tl, o->vault, o->author, o->time, &action);
 	if (role == 0 || action == MEMBER_REMOVE)
 		return "its author was not a member at the time";
 	if (o->type == OBJ_MEMBER && role != ROLE_ADMIN)
@@ -259,10 +262,7 @@ static vault_status load_timeline(vault *v, timeline *tl, item *items,
 			       OBJ_KEY_BYTES);
 			tl->ev[tl->n].time = o->time;
 			tl->ev[tl->n].seq = items[i].seq;
-			if (o->type == OBJ_GENESIS && !tl->has_genesis) {
-				memcpy(tl->genesis, o->author, OBJ_KEY_BYTES);
-				tl->has_genesis = 1;
-			}
+			memcpy(tl->ev[tl->n].vault, o->vault, OBJ_VAULT_BYTES);
 			tl->ev[tl->n].action = o->type == OBJ_GENESIS ? MEMBER_ADD : o->action;
 			tl->ev[tl->n].role = o->role;
 			tl->n++;
@@ -272,7 +272,7 @@ static vault_status load_timeline(vault *v, timeline *tl, item *items,
 	sqlite3_finalize(st);
 	if (tl->n > 1)
 		qsort(tl->ev, tl->n, sizeof *tl->ev, event_cmp);
-	if (rc == VAULT_OK && !tl->has_genesis)
+	if (rc == VAULT_OK && tl->n == 0)
 		rc = vault_fail(err, VAULT_EDAMAGED, "the vault has no valid "
 		                "genesis object: nothing can be verified");
 	return rc;
@@ -286,7 +286,6 @@ vault_status vault_verify(vault *v, vault_problem_fn fn, void *ctx,
 	item *items = calloc(BATCH, sizeof *items);
 	int64_t seq = -1;
 	uint64_t bad = 0;
-	int genesis_seen = 0;
 	size_t n = 0;
 	vault_status rc;
 
@@ -309,7 +308,7 @@ vault_status vault_verify(vault *v, vault_problem_fn fn, void *ctx,
 			const char *p = item_problem(&items[i]);
 
 			if (p == NULL)
-				p = authority_problem(&tl, &items[i].o, &genesis_seen);
+				p = authority_problem(&tl, &items[i].o);
 			if (p == NULL)
 				p = reference_problem(revq, &items[i].o);
 			if (p != NULL)
