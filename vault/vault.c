@@ -133,6 +133,12 @@ static vault_status read_header_area(const char *path, uint8_t area[HDR_AREA],
 			rc = vault_fail(err, VAULT_EDAMAGED,
 			                "%s is truncated: only %lld bytes of the "
 			                "vault are left", path, (long long)n);
+		else if (n >= 16 && memcmp(area, "SQLite format 3", 16) == 0)
+			/* Shorter than our header area: classify_pick never
+			 * sees it. */
+			rc = vault_fail(err, VAULT_ENOTVAULT,
+			                "%s is a plain SQLite database, not an "
+			                "Amparo vault", path);
 		else
 			rc = vault_fail(err, VAULT_ENOTVAULT,
 			                "%s is not an Amparo vault", path);
