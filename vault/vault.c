@@ -190,6 +190,22 @@ vault_status vault_header_write(vault *v, vault_err *err)
 	return VAULT_OK;
 }
 
+/* ATTACH, and VACUUM INTO (which attaches its target), could name another
+ * VFS in a URI ("file:x?vfs=unix": the system library accepts URIs) and
+ * write the vault out in plaintext. Only the '' that a plain VACUUM
+ * attaches (a temporary database, kept in memory) is allowed. */
+static int authorize(void *ctx, int action, const char *a, const char *b,
+                     const char *db, const char *trigger)
+{
+	(void)ctx;
+	(void)b;
+	(void)db;
+	(void)trigger;
+	if (action == SQLITE_ATTACH)
+		return a != NULL && a[0] == '\0' ? SQLITE_OK : SQLITE_DENY;
+	return SQLITE_OK;
+}
+
 static vault_status configure(vault *v, vault_err *err)
 {
 	static const char pragmas[] =
@@ -208,6 +224,7 @@ static vault_status configure(vault *v, vault_err *err)
 	sqlite3_db_config(v->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
 	sqlite3_db_config(v->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
 	sqlite3_db_config(v->db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+	sqlite3_set_authorizer(v->db, authorize, NULL);
 	return db_exec(v->db, pragmas, err);
 }
 
