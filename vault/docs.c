@@ -532,8 +532,10 @@ vault_status vault_doc_each(vault *v, vault_doc_fn fn, void *ctx,
 		}
 		src = fn(d, ctx);
 		vault_doc_free(d);
-		if (src != 0)
+		if (src != 0) {
+			src = SQLITE_DONE; /* stopped by fn: not an error */
 			break;
+		}
 	}
 	if (rc == VAULT_OK && src != SQLITE_DONE && src != 0)
 		rc = db_fail(v->db, src, err, "listing documents");
