@@ -164,6 +164,9 @@ static const char *const edit_opts[] = {"title=", "category=", "kind=", "lang=",
 static const char *const show_opts[] = {"raw", "rev=", NULL};
 static const char *const msg_opts[] = {"message=", NULL};
 static const char *const member_opts[] = {"role=", NULL};
+static const char *const export_opts[] = {"all", "peer=", "to=", NULL};
+static const char *const merge_opts[] = {"preview", "message=", NULL};
+static const char *const copy_opts[] = {"title=", NULL};
 
 const cli_command cli_commands[] = {
 	{"init", "FILE [--name NAME]",
@@ -203,6 +206,23 @@ const cli_command cli_commands[] = {
 	           "                role NAME --role ROLE",
 	 "manage members (admins); everyone may list", member_opts, 2, 3,
 	 cmd_member},
+	{"merge", "FILE DOC [--preview] [--message MSG]",
+	 "merge a document edited in two copies (built-in editor on a "
+	 "terminal, else the resolved text from standard input)", merge_opts,
+	 2, 2, cmd_merge},
+	{"copy", "FILE DOC [--title TITLE]",
+	 "copy a partner's reference document into a new draft", copy_opts, 2,
+	 2, cmd_copy},
+	{"address", "FILE", "print this vault's address, for partners", NULL,
+	 1, 1, cmd_address},
+	{"export", "FILE OUT [--all] [--peer NAME] [--to ADDRESS]...",
+	 "write a sealed bundle of what NAME has not been sent yet", export_opts,
+	 2, 2, cmd_export},
+	{"import", "FILE BUNDLE", "verify and apply a bundle, all or nothing",
+	 NULL, 2, 2, cmd_import},
+	{"sync", "FILE DIR",
+	 "sync through a shared folder: import the other copies' bundles, "
+	 "write ours", NULL, 2, 2, cmd_sync},
 	{"verify", "FILE",
 	 "re-check every object's id, signature and author; names what is wrong",
 	 NULL, 1, 1, cmd_verify},

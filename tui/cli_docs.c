@@ -129,6 +129,8 @@ static int print_row(const vault_doc *d, void *ctx)
 	cli_date(d->updated, date);
 	if (d->heads > 1)
 		strcat(marks, " [needs merge]");
+	if (d->reference)
+		strcat(marks, " [partner]");
 	if (d->review_by != 0 && d->review_by < (int64_t)time(NULL))
 		strcat(marks, " [review due]");
 	printf("%.12s  %-10s %-14s %-16s %s  %s%s\n", d->id,

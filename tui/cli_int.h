@@ -36,5 +36,11 @@ int cmd_search(cli_ctx *c);
 int cmd_member(cli_ctx *c);
 int cmd_verify(cli_ctx *c);
 int cmd_rekey(cli_ctx *c);
+int cmd_address(cli_ctx *c);
+int cmd_export(cli_ctx *c);
+int cmd_import(cli_ctx *c);
+int cmd_sync(cli_ctx *c);
+int cmd_merge(cli_ctx *c);
+int cmd_copy(cli_ctx *c);
 
 #endif

@@ -213,6 +213,41 @@ static vault_status doc_head(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 	return rc;
 }
 
+/* Every head of a document (at most OBJ_MAX_PARENTS), newest first. */
+static vault_status doc_heads(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
+                              uint8_t ids[OBJ_MAX_PARENTS][OBJ_ID_BYTES],
+                              uint32_t *n, vault_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	vault_status rc;
+
+	*n = 0;
+	rc = db_prepare(v->db, "SELECT rev FROM heads WHERE doc = :doc"
+	                " ORDER BY time DESC, rev DESC", &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":doc", doc, OBJ_DOC_BYTES);
+	while (*n < OBJ_MAX_PARENTS && sqlite3_step(st) == SQLITE_ROW)
+		memcpy(ids[(*n)++], sqlite3_column_blob(st, 0), OBJ_ID_BYTES);
+	sqlite3_finalize(st);
+	return VAULT_OK;
+}
+
+static int doc_is_reference(vault *v, const uint8_t doc[OBJ_DOC_BYTES])
+{
+	sqlite3_stmt *st = NULL;
+	int ref = 0;
+
+	if (db_prepare(v->db, "SELECT origin != :v FROM documents WHERE doc = :d",
+	               &st, NULL) == VAULT_OK) {
+		db_bind_blob(st, ":v", v->header.vault_id, VAULT_ID_BYTES);
+		db_bind_blob(st, ":d", doc, OBJ_DOC_BYTES);
+		ref = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	return ref;
+}
+
 /* Load and decode a revision; *data owns the bytes o points into. */
 static vault_status load_rev(vault *v, const uint8_t rev[OBJ_ID_BYTES], obj *o,
                              uint8_t **data, vault_err *err)
@@ -288,6 +323,11 @@ static vault_status edit_on_head(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 	int nheads = 0;
 	vault_status rc;
 
+	if (doc_is_reference(v, doc))
+		return vault_fail(err, VAULT_EPERM,
+		                  "this is a partner's document, kept for "
+		                  "reference; copy it into your own drafts with "
+		                  "'amparo copy'");
 	rc = doc_head(v, doc, head, &nheads, err);
 	if (rc != VAULT_OK)
 		return rc;
@@ -300,8 +340,13 @@ static vault_status edit_on_head(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 	if (rc != VAULT_OK)
 		return rc;
 	o = cur;
-	o.nparents = 1;
-	memcpy(o.parents[0], head, OBJ_ID_BYTES);
+	/* Heads with the same text have converged: the new revision joins
+	 * them all. */
+	rc = doc_heads(v, doc, o.parents, &o.nparents, err);
+	if (rc != VAULT_OK) {
+		free(data);
+		return rc;
+	}
 	if (m->title != NULL)
 		o.title = cstr(m->title);
 	if (m->category != NULL)
@@ -474,7 +519,7 @@ fail:
 	"d.doc, d.title, d.category, d.lang, d.kind, d.status, d.nheads," \
 	" d.review_by, d.created, d.updated, d.head, d.approved," \
 	" (SELECT m.name FROM revisions r JOIN members m ON m.key = r.author" \
-	"  WHERE r.id = d.head) FROM documents d "
+	"  WHERE r.id = d.head), d.origin FROM documents d "
 
 static char *col_dup(sqlite3_stmt *st, int i)
 {
@@ -483,7 +528,7 @@ static char *col_dup(sqlite3_stmt *st, int i)
 	return strdup(s != NULL ? (const char *)s : "");
 }
 
-static vault_doc *doc_from_row(sqlite3_stmt *st)
+static vault_doc *doc_from_row(vault *v, sqlite3_stmt *st)
 {
 	vault_doc *d = calloc(1, sizeof *d);
 
@@ -503,6 +548,9 @@ static vault_doc *doc_from_row(sqlite3_stmt *st)
 	if (sqlite3_column_bytes(st, 11) == OBJ_ID_BYTES)
 		obj_hex(sqlite3_column_blob(st, 11), OBJ_ID_BYTES, d->approved);
 	d->author = col_dup(st, 12);
+	d->reference = sqlite3_column_bytes(st, 13) == VAULT_ID_BYTES &&
+	               memcmp(sqlite3_column_blob(st, 13), v->header.vault_id,
+	                      VAULT_ID_BYTES) != 0;
 	d->message = strdup("");
 	if (d->title == NULL || d->category == NULL || d->lang == NULL ||
 	    d->author == NULL || d->message == NULL) {
@@ -524,7 +572,7 @@ vault_status vault_doc_each(vault *v, vault_doc_fn fn, void *ctx,
 	if (rc != VAULT_OK)
 		return rc;
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		vault_doc *d = doc_from_row(st);
+		vault_doc *d = doc_from_row(v, st);
 
 		if (d == NULL) {
 			rc = vault_fail(err, VAULT_ENOMEM, "out of memory");
@@ -598,7 +646,7 @@ vault_status vault_doc_get(vault *v, const char *ref, const char *revref,
 		return rc;
 	db_bind_blob(st, ":doc", doc, OBJ_DOC_BYTES);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		d = doc_from_row(st);
+		d = doc_from_row(v, st);
 		if (d == NULL)
 			rc = vault_fail(err, VAULT_ENOMEM, "out of memory");
 		else

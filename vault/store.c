@@ -171,9 +171,59 @@ static vault_status index_member(vault *v, const uint8_t id[OBJ_ID_BYTES],
 	return step_done(v, st, err, "recording a member");
 }
 
-/* Recompute a document's row from its heads and statuses (§5.2). */
+/* A document's row is recomputed at once, or, while a bundle is being
+ * imported, once per document at the end. */
 static vault_status doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
-                                vault_err *err);
+                                vault_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	vault_status rc;
+
+	if (!v->batch)
+		return store_doc_refresh(v, doc, err);
+	rc = db_prepare(v->db, "INSERT OR IGNORE INTO temp.pending(doc) VALUES (:d)",
+	                &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":d", doc, OBJ_DOC_BYTES);
+	return step_done(v, st, err, "recording a document");
+}
+
+vault_status store_batch_begin(vault *v, vault_err *err)
+{
+	vault_status rc = db_exec(v->db,
+	                          "CREATE TEMP TABLE IF NOT EXISTS pending"
+	                          " (doc BLOB PRIMARY KEY); DELETE FROM temp.pending;",
+	                          err);
+
+	if (rc == VAULT_OK)
+		v->batch = 1;
+	return rc;
+}
+
+vault_status store_batch_end(vault *v, uint64_t *docs, vault_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	vault_status rc;
+	int src;
+
+	v->batch = 0;
+	*docs = 0;
+	rc = db_prepare(v->db, "SELECT doc FROM temp.pending", &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	while (rc == VAULT_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		uint8_t doc[OBJ_DOC_BYTES];
+
+		memcpy(doc, sqlite3_column_blob(st, 0), OBJ_DOC_BYTES);
+		rc = store_doc_refresh(v, doc, err);
+		(*docs)++;
+	}
+	sqlite3_finalize(st);
+	if (rc == VAULT_OK)
+		rc = db_exec(v->db, "DELETE FROM temp.pending", err);
+	return rc;
+}
 
 static vault_status index_revision(vault *v, const uint8_t id[OBJ_ID_BYTES],
                                    const obj *o, vault_err *err)
@@ -386,6 +436,41 @@ vault_status store_put(vault *v, obj *o, uint8_t id_out[OBJ_ID_BYTES],
 	return rc;
 }
 
+int store_member_active(vault *v, const uint8_t vid[OBJ_VAULT_BYTES],
+                        const uint8_t key[OBJ_KEY_BYTES], int64_t t)
+{
+	int action = 0;
+
+	return role_at(v, vid, key, t, &action) != 0 && action != MEMBER_REMOVE;
+}
+
+vault_status store_insert_checked(vault *v, const uint8_t id[OBJ_ID_BYTES],
+                                  const obj *o, const uint8_t *data, size_t len,
+                                  const uint8_t sig[OBJ_SIG_BYTES], int *added,
+                                  vault_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	vault_status rc;
+	int held;
+
+	*added = 0;
+	rc = db_prepare(v->db, "SELECT 1 FROM objects WHERE id = :id", &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
+	held = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (held)
+		return VAULT_OK;
+	rc = store_authorize(v, o, err);
+	if (rc != VAULT_OK)
+		return rc;
+	rc = insert_object(v, id, o, data, len, sig, err);
+	if (rc == VAULT_OK)
+		*added = 1;
+	return rc;
+}
+
 vault_status store_import(vault *v, const uint8_t *data, size_t len,
                           const uint8_t sig[OBJ_SIG_BYTES], int *added,
                           vault_err *err)
@@ -454,8 +539,36 @@ vault_status store_get(vault *v, const uint8_t id[OBJ_ID_BYTES], uint8_t **data,
 /* §5.2: the newest head gives the title and metadata; the status is that
  * of the newest status object naming the newest head (in one second, the
  * later stage wins: every copy must reach the same answer), else draft. */
-static vault_status doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
-                                vault_err *err)
+/* Heads whose title, metadata and text equal the newest head's count as
+ * one: two copies that made the same edit have converged. */
+static int heads_distinct(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
+                          const obj *newest)
+{
+	sqlite3_stmt *st = NULL;
+	int distinct = 1;
+
+	if (db_prepare(v->db, "SELECT o.data FROM heads h JOIN objects o ON"
+	               " o.id = h.rev WHERE h.doc = :doc", &st, NULL) != VAULT_OK)
+		return 2;
+	db_bind_blob(st, ":doc", doc, OBJ_DOC_BYTES);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		obj o;
+
+		if (obj_decode(sqlite3_column_blob(st, 0),
+		               (size_t)sqlite3_column_bytes(st, 0), &o) != 0)
+			continue;
+		if (o.title.len != newest->title.len || o.body.len != newest->body.len ||
+		    o.kind != newest->kind || o.review_by != newest->review_by ||
+		    memcmp(o.title.p, newest->title.p, o.title.len) != 0 ||
+		    memcmp(o.body.p, newest->body.p, o.body.len) != 0)
+			distinct++;
+	}
+	sqlite3_finalize(st);
+	return distinct;
+}
+
+vault_status store_doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
+                               vault_err *err)
 {
 	static const char sql[] =
 		"WITH h AS (SELECT rev, time FROM heads WHERE doc = :doc"
@@ -504,6 +617,8 @@ static vault_status doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 		free(data);
 		return vault_fail(err, VAULT_EDAMAGED, "a malformed revision");
 	}
+	if (nheads > 1)
+		nheads = heads_distinct(v, doc, &o);
 	rc = db_prepare(v->db,
 	                "INSERT INTO documents(doc, title, kind, category, lang,"
 	                " review_by, head, nheads, status, approved, created,"

@@ -93,6 +93,7 @@ typedef struct {
 	int status;                   /* 1 draft, 2 in review, 3 approved, 4 archived */
 	int heads;                    /* more than 1: needs a merge */
 	int64_t review_by;            /* 0: none */
+	int reference;                /* received from a partner: read-only */
 	int64_t created;              /* seconds since the epoch, UTC */
 	int64_t updated;
 } vault_doc;
@@ -229,6 +230,66 @@ typedef struct {
 typedef void (*vault_problem_fn)(const vault_problem *p, void *ctx);
 vault_status vault_verify(vault *v, vault_problem_fn fn, void *ctx,
                           uint64_t *checked, vault_err *err);
+
+/* --- Sync: sealed, signed bundles (docs/bundle-format.md) ----------- */
+
+#define VAULT_ADDRESS_LEN 80 /* "amparo1" + 72 hex digits + NUL */
+
+/* The vault's public address, to give to partners: bundles sealed to it
+ * open only in copies of this vault. */
+vault_status vault_address(vault *v, char out[VAULT_ADDRESS_LEN], vault_err *err);
+
+/* Progress of a long operation: done out of total (bytes or objects). */
+typedef void (*vault_progress_fn)(uint64_t done, uint64_t total, void *ctx);
+
+typedef struct {
+	uint64_t objects;      /* objects carried by the bundles read or written */
+	uint64_t added;        /* of those, new to this vault */
+	uint64_t documents;    /* documents created or changed by the import */
+	uint64_t members;      /* membership changes imported */
+	uint64_t slots;        /* key slots installed or updated */
+	uint64_t bundles;      /* bundles imported */
+	uint64_t skipped;      /* bundles not addressed to this vault */
+	uint64_t failed;       /* bundles refused (sync: named in the log) */
+	char written[1024];    /* the bundle written, or "" */
+} vault_sync_summary;
+
+/* Write a bundle to out holding what peer (NULL: "default") has not yet
+ * been sent, or everything with all. It is sealed to this vault's own
+ * address and to each partner address in to[0..nto). Key slots travel
+ * only when no partner is named; acknowledgements never go to partners. */
+vault_status vault_export(vault *v, const char *out, const char *peer, int all,
+                          const char *const *to, int nto,
+                          vault_progress_fn progress, void *ctx,
+                          vault_sync_summary *sum, vault_err *err);
+
+/* Verify and apply one bundle, all or nothing. */
+vault_status vault_import(vault *v, const char *path, vault_progress_fn progress,
+                          void *ctx, vault_sync_summary *sum, vault_err *err);
+
+/* Use folder dir as the transport: import every copy's bundles found there
+ * and write one bundle with what the folder does not hold yet. problems,
+ * when set, is called for each bundle refused. */
+typedef void (*vault_sync_problem_fn)(const char *file, const vault_err *e, void *ctx);
+vault_status vault_sync(vault *v, const char *dir, vault_progress_fn progress,
+                        vault_sync_problem_fn problems, void *ctx,
+                        vault_sync_summary *sum, vault_err *err);
+
+/* Three-way merge of a document whose history has two heads: the text of
+ * the two newest heads merged against their common ancestor, conflicts
+ * marked. *merged is malloc'd. */
+vault_status vault_merge_prepare(vault *v, const char *ref, char **merged,
+                                 size_t *len, int *conflicts, vault_err *err);
+/* Record the merge revision (both heads as parents) with the resolved
+ * text; refused while conflict markers remain. */
+vault_status vault_merge_commit(vault *v, const char *ref, const char *text,
+                                size_t len, const char *message,
+                                char rev_out[VAULT_REV_HEX], vault_err *err);
+
+/* Copy a reference document received from a partner into a new draft of
+ * this vault. */
+vault_status vault_doc_copy(vault *v, const char *ref, const char *title,
+                            char id_out[VAULT_ID_HEX], vault_err *err);
 
 /* A short English name for a status, for logs and tests. */
 const char *vault_status_name(vault_status s);

@@ -175,8 +175,27 @@ vault_status store_authorize(vault *v, const obj *o, vault_err *err);
 /* Load an object's encoding (malloc'd). */
 vault_status store_get(vault *v, const uint8_t id[OBJ_ID_BYTES], uint8_t **data,
                        size_t *len, vault_err *err);
+/* Insert an object whose id and signature the caller has checked; the
+ * author's role is checked here. *added is 0 when it was already held. */
+vault_status store_insert_checked(vault *v, const uint8_t id[OBJ_ID_BYTES],
+                                  const obj *o, const uint8_t *data, size_t len,
+                                  const uint8_t sig[OBJ_SIG_BYTES], int *added,
+                                  vault_err *err);
+/* 1 if key is a member of vault vid (not removed) at time t. */
+int store_member_active(vault *v, const uint8_t vid[OBJ_VAULT_BYTES],
+                        const uint8_t key[OBJ_KEY_BYTES], int64_t t);
 /* Read a member's display name (malloc'd), "(unknown)" if none. */
 char *store_member_name(vault *v, const uint8_t key[OBJ_KEY_BYTES]);
+
+/* Run fn(ctx, i) for every i in [0, n) on both cores (verify.c). */
+void vault_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx);
+/* While importing: defer document rows until store_batch_end, which
+ * refreshes each touched document once and counts them. */
+vault_status store_batch_begin(vault *v, vault_err *err);
+vault_status store_batch_end(vault *v, uint64_t *docs, vault_err *err);
+/* Recompute a document's derived row (store.c). */
+vault_status store_doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
+                               vault_err *err);
 
 /* The open vault. */
 struct vault {
@@ -192,6 +211,7 @@ struct vault {
 	char *member;
 	int role;
 	member_keys *mk;     /* the acting member's keys, guarded memory */
+	int batch;           /* importing: document rows refreshed at the end */
 };
 
 /* The slot parameters new slots reuse, so that unlocking stays one key

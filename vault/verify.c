@@ -24,7 +24,8 @@ typedef struct {
 } item;
 
 typedef struct {
-	item *items;
+	void (*fn)(void *ctx, size_t i);
+	void *ctx;
 	size_t from, to;
 } work;
 
@@ -50,43 +51,53 @@ static int event_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static void *check_range(void *arg)
+static void *run_range(void *arg)
 {
 	work *w = arg;
 
-	for (size_t i = w->from; i < w->to; i++) {
-		item *it = &w->items[i];
-		uint8_t id[OBJ_ID_BYTES];
-
-		obj_id(it->data, it->len, id);
-		it->id_ok = memcmp(id, it->id, OBJ_ID_BYTES) == 0;
-		it->decoded = obj_decode(it->data, it->len, &it->o) == 0;
-		it->sig_ok = it->decoded && it->sig_ok_len &&
-		             obj_sig_ok(it->data, it->len, it->o.author, it->sig);
-	}
+	for (size_t i = w->from; i < w->to; i++)
+		w->fn(w->ctx, i);
 	return NULL;
 }
 
-static void check_parallel(item *items, size_t n)
+void vault_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
 {
 	pthread_t th[WORKERS];
 	work w[WORKERS];
 	int started[WORKERS] = {0};
 
 	for (int t = 0; t < WORKERS; t++) {
-		w[t].items = items;
+		w[t].fn = fn;
+		w[t].ctx = ctx;
 		w[t].from = n * (size_t)t / WORKERS;
 		w[t].to = n * (size_t)(t + 1) / WORKERS;
 		if (t > 0)
-			started[t] = pthread_create(&th[t], NULL, check_range, &w[t]) == 0;
+			started[t] = pthread_create(&th[t], NULL, run_range, &w[t]) == 0;
 	}
-	check_range(&w[0]);
+	run_range(&w[0]);
 	for (int t = 1; t < WORKERS; t++) {
 		if (started[t])
 			pthread_join(th[t], NULL);
 		else
-			check_range(&w[t]); /* no thread: do it here */
+			run_range(&w[t]); /* no thread: do it here */
 	}
+}
+
+static void check_one(void *ctx, size_t i)
+{
+	item *it = &((item *)ctx)[i];
+	uint8_t id[OBJ_ID_BYTES];
+
+	obj_id(it->data, it->len, id);
+	it->id_ok = memcmp(id, it->id, OBJ_ID_BYTES) == 0;
+	it->decoded = obj_decode(it->data, it->len, &it->o) == 0;
+	it->sig_ok = it->decoded && it->sig_ok_len &&
+	             obj_sig_ok(it->data, it->len, it->o.author, it->sig);
+}
+
+static void check_parallel(item *items, size_t n)
+{
+	vault_parallel(n, check_one, items);
 }
 
 static int role_at(const timeline *tl, const uint8_t vid[OBJ_VAULT_BYTES],
