@@ -439,6 +439,9 @@ static void myers_compare(const myers *m, ptrdiff_t x0, ptrdiff_t x1,
 	}
 }
 
+/* The automatic cost limit grows as the square root of the input, as in
+ * git's xdiff: it keeps the worst case near N * sqrt(N) while the limit
+ * stays far above the edit distance of any ordinary revision. */
 static ptrdiff_t isqrt(size_t n)
 {
 	size_t r = 1;

@@ -273,6 +273,8 @@ static void test_apply_rejects(void **state)
 	                 DIFF_EMISMATCH);
 	/* Old text lacks the final newline the patch expects. */
 	assert_int_equal(apply_str("uno\ndos\ntres", patch, &out), DIFF_EMISMATCH);
+	assert_int_equal(apply_str("uno\ndos\ntresX", patch, &out),
+	                 DIFF_EMISMATCH); /* same length, no newline */
 	/* Old text too short for the hunk. */
 	assert_int_equal(apply_str("uno\ndos\n", patch, &out), DIFF_EMISMATCH);
 	assert_int_equal(apply_str("uno\n",
@@ -523,6 +525,61 @@ static void test_property_roundtrip(void **state)
 	}
 }
 
+/* Corrupted patches and altered old texts must be refused with a status
+ * (or, where the damage misses every hunk, still apply): never a crash,
+ * never a read out of bounds (the sanitizers watch). */
+static void test_apply_corrupted(void **state)
+{
+	static ttext ta, tb;
+	static char a[MAXL * 33], b[MAXL * 33];
+	static const char junk[] = "@-+ \\\n,0123456789";
+
+	(void)state;
+	rng_state = 31337;
+	for (int iter = 0; iter < 1500; iter++) {
+		char *patch = NULL, *out = NULL;
+		size_t patch_len = 0, out_len = 0, a_len, b_len, at;
+		diff_status st;
+		diff_options o;
+
+		ta.n = rng_below(20);
+		ta.final_nl = 1;
+		for (size_t i = 0; i < ta.n; i++)
+			random_line(&ta.l[i]);
+		normalize(&ta);
+		tb = ta;
+		random_edit(&tb);
+		random_edit(&tb);
+		a_len = serialize(&ta, a);
+		b_len = serialize(&tb, b);
+		diff_options_init(&o);
+		o.context = (unsigned)rng_below(3);
+		assert_int_equal(diff_unified_new(a, a_len, b, b_len, &o, &patch,
+		                                  &patch_len), DIFF_OK);
+		if (patch_len == 0) {
+			free(patch);
+			continue;
+		}
+		at = rng_below(patch_len);
+		if (iter % 2 == 0) {
+			patch[at] = junk[rng_below(sizeof junk - 1)];
+			st = diff_patch_apply(a, a_len, patch, rng_below(8) ? patch_len
+			                      : at, &out, &out_len);
+		} else if (a_len > 0) {
+			a[rng_below(a_len)] ^= (char)(1 + rng_below(255));
+			st = diff_patch_apply(a, a_len, patch, patch_len, &out,
+			                      &out_len);
+		} else {
+			st = diff_patch_apply(a, a_len, patch, at, &out, &out_len);
+		}
+		assert_true(st == DIFF_OK || st == DIFF_EPATCH ||
+		            st == DIFF_EMISMATCH);
+		assert_int_equal(out != NULL, st == DIFF_OK);
+		free(out);
+		free(patch);
+	}
+}
+
 /* ---- word diff ---------------------------------------------------------- */
 
 static diff_words *words(const char *a, const char *b)
@@ -625,6 +682,7 @@ int main(void)
 		cmocka_unit_test(test_binary_bytes),
 		cmocka_unit_test(test_cost_limit_pathological),
 		cmocka_unit_test(test_property_roundtrip),
+		cmocka_unit_test(test_apply_corrupted),
 		cmocka_unit_test(test_words_accents),
 		cmocka_unit_test(test_words_tokens),
 	};
