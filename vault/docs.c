@@ -197,17 +197,22 @@ static vault_status doc_head(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 {
 	sqlite3_stmt *st = NULL;
 	vault_status rc;
+	int src;
 
 	rc = db_prepare(v->db, "SELECT head, nheads FROM documents WHERE doc = :doc",
 	                &st, err);
 	if (rc != VAULT_OK)
 		return rc;
 	db_bind_blob(st, ":doc", doc, OBJ_DOC_BYTES);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	src = sqlite3_step(st);
+	if (src == SQLITE_ROW) {
 		memcpy(head, sqlite3_column_blob(st, 0), OBJ_ID_BYTES);
 		*nheads = sqlite3_column_int(st, 1);
-	} else {
+	} else if (src == SQLITE_DONE) {
 		rc = vault_fail(err, VAULT_ENOTFOUND, "no such document");
+	} else {
+		/* A page that fails authentication is damage, not absence. */
+		rc = db_fail(v->db, src, err, "reading the document");
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -636,6 +641,7 @@ vault_status vault_doc_get(vault *v, const char *ref, const char *revref,
 	sqlite3_stmt *st = NULL;
 	vault_doc *d = NULL;
 	vault_status rc;
+	int src;
 
 	*out = NULL;
 	rc = resolve_doc(v, ref, doc, err);
@@ -645,14 +651,17 @@ vault_status vault_doc_get(vault *v, const char *ref, const char *revref,
 	if (rc != VAULT_OK)
 		return rc;
 	db_bind_blob(st, ":doc", doc, OBJ_DOC_BYTES);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	src = sqlite3_step(st);
+	if (src == SQLITE_ROW) {
 		d = doc_from_row(v, st);
 		if (d == NULL)
 			rc = vault_fail(err, VAULT_ENOMEM, "out of memory");
 		else
 			memcpy(rev, sqlite3_column_blob(st, 10), OBJ_ID_BYTES);
-	} else {
+	} else if (src == SQLITE_DONE) {
 		rc = vault_fail(err, VAULT_ENOTFOUND, "no such document");
+	} else {
+		rc = db_fail(v->db, src, err, "reading the document");
 	}
 	sqlite3_finalize(st);
 	if (rc == VAULT_OK && revref != NULL)
