@@ -230,10 +230,26 @@ int cli_exit_status(vault_status s)
 	}
 }
 
-int cli_report(const vault_err *err)
+int cli_report(const vault *v, const vault_err *err)
 {
+	if (vault_damaged(v)) {
+		fprintf(stderr, "amparo: %s is damaged or has been tampered with: "
+		        "a page failed authentication\n", vault_path(v));
+		return EXIT_DAMAGED;
+	}
 	fprintf(stderr, "amparo: %s\n", err->msg);
 	return cli_exit_status(err->code);
+}
+
+int cli_close(vault *v, int rc)
+{
+	if (rc == EXIT_OK && vault_damaged(v)) {
+		fprintf(stderr, "amparo: %s is damaged or has been tampered with: "
+		        "a page failed authentication\n", vault_path(v));
+		rc = EXIT_DAMAGED;
+	}
+	vault_close(v);
+	return rc;
 }
 
 int cli_open(cli_ctx *c, unsigned flags, vault **out)
@@ -259,7 +275,7 @@ int cli_open(cli_ctx *c, unsigned flags, vault **out)
 	}
 	rc = vault_open(c->argv[0], pass.buf, pass.len, flags, out, &err);
 	pass_free(&pass);
-	return rc == VAULT_OK ? EXIT_OK : cli_report(&err);
+	return rc == VAULT_OK ? EXIT_OK : cli_report(NULL, &err);
 }
 
 int cli_kdf(ac_kdf_params *out)

@@ -53,8 +53,12 @@ int cli_main(int argc, char **argv);
 
 /* The value of an option, or NULL; for a flag, "" when present. */
 const char *cli_get(const cli_ctx *c, const char *name);
-/* Print "amparo: msg" to stderr and return the exit status for code. */
-int cli_report(const vault_err *err);
+/* Print "amparo: msg" to stderr and return the exit status for code; if
+ * a page of v failed authentication, say that instead (v may be NULL). */
+int cli_report(const vault *v, const vault_err *err);
+/* Close v; a command that succeeded on a vault where a page failed
+ * authentication fails as damaged after all. */
+int cli_close(vault *v, int rc);
 int cli_exit_status(vault_status s);
 /* Open the vault named by the first argument, asking for the passphrase.
  * Returns EXIT_OK or an exit status after reporting. */

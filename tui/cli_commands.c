@@ -112,7 +112,7 @@ static int cmd_init(cli_ctx *c)
 		goto out;
 	if (vault_create(c->argv[0], name, pass.buf, pass.len, &kdf, &err) !=
 	    VAULT_OK) {
-		rc = cli_report(&err);
+		rc = cli_report(NULL, &err);
 		goto out;
 	}
 	printf("Created %s with %s as its first admin.\n", c->argv[0], name);
@@ -146,14 +146,13 @@ static int cmd_passwd(cli_ctx *c)
 	/* The vault's own Argon2id parameters and salt are reused, so that
 	 * unlocking stays one derivation however many members there are. */
 	if (vault_passwd(v, pass.buf, pass.len, NULL, &err) != VAULT_OK) {
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 		goto out;
 	}
 	printf("Passphrase changed for %s.\n", vault_member(v));
 out:
 	pass_free(&pass);
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }
 
 static const char *const init_opts[] = {"name=", NULL};

@@ -60,14 +60,13 @@ int cmd_add(cli_ctx *c)
 		goto out;
 	}
 	if (vault_doc_add(v, &m, body, len, id, &err) != VAULT_OK) {
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 		goto out;
 	}
 	printf("Added \"%s\" as %.12s.\n", m.title, id);
 out:
 	free(body);
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }
 
 int cmd_edit(cli_ctx *c)
@@ -88,7 +87,7 @@ int cmd_edit(cli_ctx *c)
 	if (rc != EXIT_OK)
 		return rc;
 	if (vault_doc_get(v, c->argv[1], NULL, &d, &err) != VAULT_OK) {
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 		goto out;
 	}
 	rc = cli_read_text(d->title, d->body, d->body_len, &body, &len, &message);
@@ -108,7 +107,7 @@ int cmd_edit(cli_ctx *c)
 	if (m.message == NULL)
 		m.message = message;
 	if (vault_doc_edit(v, c->argv[1], &m, body, len, rev, &err) != VAULT_OK) {
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 		goto out;
 	}
 	printf("Recorded revision %.12s of \"%s\".\n", rev, d->title);
@@ -116,8 +115,7 @@ out:
 	free(body);
 	free(message);
 	vault_doc_free(d);
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }
 
 static int print_row(const vault_doc *d, void *ctx)
@@ -149,12 +147,11 @@ int cmd_ls(cli_ctx *c)
 	if (rc != EXIT_OK)
 		return rc;
 	if (vault_doc_each(v, print_row, &count, &err) != VAULT_OK)
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 	else if (count == 0)
 		fprintf(stderr, "The vault holds no documents yet "
 		        "(add one with 'amparo add').\n");
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }
 
 int cmd_show(cli_ctx *c)
@@ -169,7 +166,7 @@ int cmd_show(cli_ctx *c)
 	if (rc != EXIT_OK)
 		return rc;
 	if (vault_doc_get(v, c->argv[1], cli_get(c, "rev"), &d, &err) != VAULT_OK) {
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 		goto out;
 	}
 	if (cli_get(c, "raw") == NULL) {
@@ -193,8 +190,7 @@ int cmd_show(cli_ctx *c)
 		putchar('\n');
 out:
 	vault_doc_free(d);
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }
 
 static int print_rev(const vault_rev *r, void *ctx)
@@ -222,9 +218,8 @@ int cmd_log(cli_ctx *c)
 	if (rc != EXIT_OK)
 		return rc;
 	if (vault_log(v, c->argv[1], print_rev, NULL, &err) != VAULT_OK)
-		rc = cli_report(&err);
-	vault_close(v);
-	return rc;
+		rc = cli_report(v, &err);
+	return cli_close(v, rc);
 }
 
 /* The first parent of a revision, from the history ("" for none). */
@@ -263,19 +258,19 @@ int cmd_diff(cli_ctx *c)
 	/* b: the newer side (REV2, or the head); a: REV1, or b's parent. */
 	if (vault_doc_get(v, c->argv[1], c->argc > 3 ? c->argv[3] : NULL, &b,
 	                  &err) != VAULT_OK) {
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 		goto out;
 	}
 	if (c->argc > 2) {
 		if (vault_doc_get(v, c->argv[1], c->argv[2], &a, &err) != VAULT_OK) {
-			rc = cli_report(&err);
+			rc = cli_report(v, &err);
 			goto out;
 		}
 	} else {
 		memset(&pc, 0, sizeof pc);
 		pc.want = b->rev;
 		if (vault_log(v, c->argv[1], find_parent, &pc, &err) != VAULT_OK) {
-			rc = cli_report(&err);
+			rc = cli_report(v, &err);
 			goto out;
 		}
 		if (pc.parent[0] == '\0') {
@@ -284,7 +279,7 @@ int cmd_diff(cli_ctx *c)
 			goto out;
 		}
 		if (vault_doc_get(v, c->argv[1], pc.parent, &a, &err) != VAULT_OK) {
-			rc = cli_report(&err);
+			rc = cli_report(v, &err);
 			goto out;
 		}
 	}
@@ -308,8 +303,7 @@ out:
 	free(out);
 	vault_doc_free(a);
 	vault_doc_free(b);
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }
 
 int cmd_restore(cli_ctx *c)
@@ -323,12 +317,11 @@ int cmd_restore(cli_ctx *c)
 	if (rc != EXIT_OK)
 		return rc;
 	if (vault_doc_restore(v, c->argv[1], c->argv[2], rev, &err) != VAULT_OK)
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 	else
 		printf("Recorded revision %.12s with the text of %s.\n", rev,
 		       c->argv[2]);
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }
 
 static int set_status(cli_ctx *c, int status, const char *rev, const char *done)
@@ -342,11 +335,10 @@ static int set_status(cli_ctx *c, int status, const char *rev, const char *done)
 		return rc;
 	if (vault_doc_set_status(v, c->argv[1], rev, status, cli_get(c, "message"),
 	                         &err) != VAULT_OK)
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 	else
 		printf("%s \"%s\".\n", done, c->argv[1]);
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }
 
 int cmd_submit(cli_ctx *c)
@@ -395,9 +387,8 @@ int cmd_search(cli_ctx *c)
 	if (rc != EXIT_OK)
 		return rc;
 	if (vault_search(v, query, print_hit, &hits, &err) != VAULT_OK)
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 	else if (hits == 0)
 		fprintf(stderr, "No document matches \"%s\".\n", query);
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }

@@ -59,7 +59,7 @@ static int member_add(cli_ctx *c, vault *v)
 	if (rc == EXIT_OK &&
 	    vault_member_add(v, c->argv[2], role, pass.buf, pass.len, NULL,
 	                     &err) != VAULT_OK)
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 	else if (rc == EXIT_OK)
 		printf("Added %s as %s. Give them their passphrase in person, "
 		       "never in writing.\n", c->argv[2], role_s);
@@ -88,7 +88,7 @@ int cmd_member(cli_ctx *c)
 		return rc;
 	if (strcmp(action, "ls") == 0) {
 		if (vault_member_each(v, print_member, NULL, &err) != VAULT_OK)
-			rc = cli_report(&err);
+			rc = cli_report(v, &err);
 	} else if (strcmp(action, "add") == 0) {
 		rc = member_add(c, v);
 	} else if (strcmp(action, "remove") == 0) {
@@ -96,7 +96,7 @@ int cmd_member(cli_ctx *c)
 			fprintf(stderr, "Removing %s and rotating the vault's "
 			        "keys...\n", c->argv[2]);
 		if (vault_member_remove(v, c->argv[2], &err) != VAULT_OK)
-			rc = cli_report(&err);
+			rc = cli_report(v, &err);
 		else
 			printf("Removed %s. The vault's keys were rotated: copies "
 			       "made from now on do not open with their "
@@ -111,13 +111,12 @@ int cmd_member(cli_ctx *c)
 			rc = EXIT_USAGE;
 		} else if (vault_member_set_role(v, c->argv[2], role, &err) !=
 		           VAULT_OK) {
-			rc = cli_report(&err);
+			rc = cli_report(v, &err);
 		} else {
 			printf("%s is now %s.\n", c->argv[2], role_s);
 		}
 	}
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }
 
 static void print_problem(const vault_problem *p, void *ctx)
@@ -137,18 +136,17 @@ int cmd_verify(cli_ctx *c)
 	if (rc != EXIT_OK)
 		return rc;
 	if (vault_check(v, &err) != VAULT_OK) {
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 		goto out;
 	}
 	if (vault_verify(v, print_problem, NULL, &checked, &err) != VAULT_OK) {
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 		goto out;
 	}
 	printf("All %llu objects verified: ids, signatures, authors' roles and "
 	       "references hold.\n", (unsigned long long)checked);
 out:
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }
 
 int cmd_rekey(cli_ctx *c)
@@ -161,9 +159,8 @@ int cmd_rekey(cli_ctx *c)
 	if (rc != EXIT_OK)
 		return rc;
 	if (vault_rekey(v, &err) != VAULT_OK)
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 	else
 		printf("Rotated the master key and the vault's address.\n");
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }

@@ -29,11 +29,10 @@ int cmd_address(cli_ctx *c)
 	if (rc != EXIT_OK)
 		return rc;
 	if (vault_address(v, addr, &err) != VAULT_OK)
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 	else
 		printf("%s\n", addr);
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }
 
 int cmd_export(cli_ctx *c)
@@ -57,7 +56,7 @@ int cmd_export(cli_ctx *c)
 	if (vs == VAULT_EUNCHANGED) {
 		printf("Nothing written: %s.\n", err.msg);
 	} else if (vs != VAULT_OK) {
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 	} else {
 		printf("Wrote %s: %llu object%s, sealed to this vault's copies",
 		       sum.written, (unsigned long long)sum.objects,
@@ -66,8 +65,7 @@ int cmd_export(cli_ctx *c)
 			printf(" and %d partner%s", nto, nto == 1 ? "" : "s");
 		printf(".\n");
 	}
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }
 
 static void print_summary(const vault_sync_summary *s)
@@ -101,7 +99,7 @@ int cmd_import(cli_ctx *c)
 		return rc;
 	if (vault_import(v, c->argv[1], progress, (void *)"Importing", &sum,
 	                 &err) != VAULT_OK) {
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 		fprintf(stderr, "Nothing was changed.\n");
 	} else if (sum.added == 0 && sum.slots == 0) {
 		printf("Nothing new: everything in %s is already in the vault.\n",
@@ -110,8 +108,7 @@ int cmd_import(cli_ctx *c)
 		printf("Imported %s:\n", c->argv[1]);
 		print_summary(&sum);
 	}
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }
 
 static void sync_problem(const char *file, const vault_err *e, void *ctx)
@@ -132,7 +129,7 @@ int cmd_sync(cli_ctx *c)
 		return rc;
 	if (vault_sync(v, c->argv[1], progress, sync_problem, (void *)"Syncing",
 	               &sum, &err) != VAULT_OK) {
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 		goto out;
 	}
 	printf("Synced with %s: %llu bundle%s imported", c->argv[1],
@@ -154,8 +151,7 @@ int cmd_sync(cli_ctx *c)
 		rc = EXIT_DAMAGED;
 	}
 out:
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }
 
 int cmd_merge(cli_ctx *c)
@@ -172,7 +168,7 @@ int cmd_merge(cli_ctx *c)
 		return rc;
 	if (vault_merge_prepare(v, c->argv[1], &merged, &len, &conflicts, &err) !=
 	    VAULT_OK) {
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 		goto out;
 	}
 	if (cli_get(c, "preview") != NULL) {
@@ -216,15 +212,14 @@ int cmd_merge(cli_ctx *c)
 	if (vault_merge_commit(v, c->argv[1], text, tlen,
 	                       cli_get(c, "message") ? cli_get(c, "message") : message,
 	                       rev, &err) != VAULT_OK)
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 	else
 		printf("Recorded merge revision %.12s.\n", rev);
 out:
 	free(merged);
 	free(text);
 	free(message);
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }
 
 int cmd_copy(cli_ctx *c)
@@ -238,9 +233,8 @@ int cmd_copy(cli_ctx *c)
 	if (rc != EXIT_OK)
 		return rc;
 	if (vault_doc_copy(v, c->argv[1], cli_get(c, "title"), id, &err) != VAULT_OK)
-		rc = cli_report(&err);
+		rc = cli_report(v, &err);
 	else
 		printf("Copied into a new draft %.12s.\n", id);
-	vault_close(v);
-	return rc;
+	return cli_close(v, rc);
 }

@@ -42,6 +42,11 @@ sqlite3 *vault_db(vault *v)
 	return v->db;
 }
 
+const char *vault_path(const vault *v)
+{
+	return v->path;
+}
+
 const char *vault_member(const vault *v)
 {
 	return v->member;
@@ -290,6 +295,21 @@ void vault_slot_defaults(const vault *v, ac_kdf_params *kdf,
 
 	*kdf = s->kdf;
 	*salt = s->salt;
+}
+
+int vault_damaged(const vault *v)
+{
+	return v != NULL && vfs_shim_damaged(v->shim);
+}
+
+vault_status vault_guard(vault *v, vault_status rc, vault_err *err)
+{
+	if (!vfs_shim_damaged(v->shim))
+		return rc;
+	return vault_fail(err, VAULT_EDAMAGED,
+	                  "%s is damaged or has been tampered with: a page "
+	                  "failed authentication; nothing wrong was returned",
+	                  v->path);
 }
 
 int vault_role(const vault *v)

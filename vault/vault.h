@@ -62,8 +62,16 @@ vault_status vault_create(const char *path, const char *member,
 vault_status vault_open(const char *path, const char *pass, size_t passlen,
                         unsigned flags, vault **out, vault_err *err);
 
+/* Whether a page of the vault has failed authentication since it was
+ * opened: every answer given since is then suspect and must be reported
+ * as damage. */
+int vault_damaged(const vault *v);
+
 /* Close and wipe every key. NULL is accepted. */
 void vault_close(vault *v);
+
+/* The path the vault was opened from. */
+const char *vault_path(const vault *v);
 
 /* The member whose passphrase opened the vault. Valid until vault_close. */
 const char *vault_member(const vault *v);

@@ -126,6 +126,8 @@ typedef struct vfs_shim vfs_shim;
  * shim). Its name is in vfs_shim_name. */
 vault_status vfs_shim_new(vault_keys *keys, vfs_shim **out);
 const char *vfs_shim_name(const vfs_shim *s);
+/* Whether any page has failed authentication on this vault. */
+int vfs_shim_damaged(const vfs_shim *s);
 void vfs_shim_free(vfs_shim *s);
 
 /* File controls our VFS answers on the main database, to reach the header
@@ -196,6 +198,11 @@ vault_status store_batch_end(vault *v, uint64_t *docs, vault_err *err);
 /* Recompute a document's derived row (store.c). */
 vault_status store_doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
                                vault_err *err);
+
+/* Once a page has failed authentication, every answer of a public
+ * function becomes "damaged": a lookup that met a bad page must not read
+ * as "not found" or "not allowed". */
+vault_status vault_guard(vault *v, vault_status rc, vault_err *err);
 
 /* The open vault. */
 struct vault {

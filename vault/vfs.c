@@ -24,6 +24,7 @@ struct vfs_shim {
 	sqlite3_vfs vfs;
 	sqlite3_vfs *root;
 	vault_keys *keys;
+	int damaged; /* a page failed authentication since the last reset */
 	char name[64];
 };
 
@@ -67,8 +68,10 @@ static int page_open(const vfs_file *f, uint32_t pgno, const uint8_t *ct,
 
 	page_ad(f, pgno, ad);
 	if (ac_aead_open(out, ct, PAGE_DATA, nonce + AC_NONCE_BYTES, ad,
-	                 sizeof ad, nonce, f->shim->keys->page) != AC_OK)
+	                 sizeof ad, nonce, f->shim->keys->page) != AC_OK) {
+		f->shim->damaged = 1;
 		return SQLITE_IOERR_DATA;
+	}
 	/* The reserved bytes are ours; SQLite sees zeros there. */
 	memset(out + PAGE_DATA, 0, PAGE_RESERVE);
 	return SQLITE_OK;
@@ -96,13 +99,16 @@ static int main_read_page(vfs_file *f, uint32_t pgno, uint8_t *out)
 			memset(out, 0, PAGE_SIZE);
 			return SQLITE_IOERR_SHORT_READ;
 		}
+		f->shim->damaged = 1;
 		return SQLITE_IOERR_DATA;
 	}
 	if (rc != SQLITE_OK)
 		return rc;
 	rc = page_open(f, pgno, f->page, out);
-	if (rc == SQLITE_OK && pgno == 1 && out[20] != PAGE_RESERVE)
+	if (rc == SQLITE_OK && pgno == 1 && out[20] != PAGE_RESERVE) {
+		f->shim->damaged = 1;
 		rc = SQLITE_IOERR_DATA;
+	}
 	return rc;
 }
 
@@ -516,6 +522,11 @@ vault_status vfs_shim_new(vault_keys *keys, vfs_shim **out)
 	}
 	*out = s;
 	return VAULT_OK;
+}
+
+int vfs_shim_damaged(const vfs_shim *s)
+{
+	return s != NULL && s->damaged;
 }
 
 const char *vfs_shim_name(const vfs_shim *s)
