@@ -39,6 +39,25 @@ vault_status vault_member_bind_slot(vault *v, const uint8_t key[OBJ_KEY_BYTES],
 	                          : db_fail(v->db, src, err, "recording a key slot");
 }
 
+vault_status vault_slot_touch(vault *v, const uint8_t slot_id[SLOT_ID_BYTES],
+                              vault_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	vault_status rc;
+	int src;
+
+	rc = db_prepare(v->db, "INSERT OR REPLACE INTO slot_changes(slot_id, changed)"
+	                " VALUES (:s, :t)", &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":s", slot_id, SLOT_ID_BYTES);
+	db_bind_int64(st, ":t", vault_now());
+	src = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return src == SQLITE_DONE ? VAULT_OK
+	                          : db_fail(v->db, src, err, "recording a key slot");
+}
+
 vault_status vault_address_new(vault *v, vault_err *err)
 {
 	uint8_t pk[AC_BOX_PK_BYTES];
@@ -260,6 +279,8 @@ vault_status vault_member_add(vault *v, const char *name, int role,
 	if (rc == VAULT_OK)
 		rc = vault_member_bind_slot(v, mk->sign_pk,
 		                            v->header.slots[slot].id, err);
+	if (rc == VAULT_OK)
+		rc = vault_slot_touch(v, v->header.slots[slot].id, err);
 	/* The header goes to disk inside the transaction: a crash before the
 	 * commit leaves a slot no member names, which opens nothing. */
 	if (rc == VAULT_OK)

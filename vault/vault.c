@@ -697,7 +697,17 @@ vault_status vault_passwd(vault *v, const char *newpass, size_t newlen,
 		v->header = saved;
 		return vault_fail(err, rc, "cannot derive the new key");
 	}
-	rc = vault_header_write(v, err);
+	/* The change time lets other copies tell the newer slot (§4.3 of
+	 * bundle-format.md); both go in one transaction with the header. */
+	rc = db_begin(v, err);
+	if (rc == VAULT_OK)
+		rc = vault_slot_touch(v, v->header.slots[v->slot].id, err);
+	if (rc == VAULT_OK)
+		rc = vault_header_write(v, err);
+	if (rc == VAULT_OK)
+		rc = db_commit(v, err);
+	else if (v->txn_depth > 0)
+		db_rollback(v);
 	if (rc != VAULT_OK)
 		v->header = saved;
 	ac_wipe(&saved, sizeof saved);

@@ -236,6 +236,9 @@ vault_status vault_sync_dir(const char *path);
 vault_status vault_member_bind_slot(vault *v, const uint8_t key[OBJ_KEY_BYTES],
                                     const uint8_t slot_id[SLOT_ID_BYTES],
                                     vault_err *err);
+/* Record that a key slot changed now (for slot sync between copies). */
+vault_status vault_slot_touch(vault *v, const uint8_t slot_id[SLOT_ID_BYTES],
+                              vault_err *err);
 /* Write the vault's address keypair into meta (bundles, §7). */
 vault_status vault_address_new(vault *v, vault_err *err);
 
