@@ -123,6 +123,14 @@ static int line_make(eb_line *l, const char *a, size_t na, const char *b,
 	return EDITBUF_OK;
 }
 
+/* Bytes of s[0..n) before the first '\n', or n. */
+static size_t seg_len(const char *s, size_t n)
+{
+	const char *nl = n > 0 ? memchr(s, '\n', n) : NULL;
+
+	return nl != NULL ? (size_t)(nl - s) : n;
+}
+
 static size_t count_nl(const char *s, size_t n)
 {
 	size_t i, k = 0;
@@ -151,7 +159,7 @@ static int text_insert(editbuf *eb, eb_pos p, const char *s, size_t n,
 	}
 	/* The first segment joins the head of line p; each later one makes a
 	 * line, the last of which takes the tail of line p. */
-	first = (size_t)((const char *)memchr(s, '\n', n) - s);
+	first = seg_len(s, n);
 	tail = l->len - p.off;
 	if (array_reserve((void **)&eb->lines, &eb->cap_lines,
 	                  eb->n_lines + nl, sizeof *eb->lines) != 0)
@@ -161,9 +169,7 @@ static int text_insert(editbuf *eb, eb_pos p, const char *s, size_t n,
 	if (fresh == NULL)
 		goto out;
 	for (i = first + 1; made < nl; i += seg + 1) {
-		seg = made + 1 < nl
-		      ? (size_t)((const char *)memchr(s + i, '\n', n - i) - (s + i))
-		      : n - i;
+		seg = seg_len(s + i, n - i);
 		if (line_make(&fresh[made], s + i, seg,
 		              made + 1 < nl ? NULL : l->s + p.off,
 		              made + 1 < nl ? 0 : tail) != 0)
@@ -449,17 +455,17 @@ int editbuf_load(editbuf *eb, const char *text, size_t len)
 {
 	eb_line *lines = NULL;
 	size_t n = count_nl(text, len) + 1, made = 0, i = 0, seg;
-	const char *nl = NULL;
 	int rc = EDITBUF_ENOMEM;
 
+	if (text == NULL)
+		text = ""; /* len is 0 */
 	if (n > SIZE_MAX / sizeof *lines)
 		goto out;
 	lines = eb_malloc(n * sizeof *lines);
 	if (lines == NULL)
 		goto out;
 	for (made = 0; made < n; made++) {
-		nl = i < len ? memchr(text + i, '\n', len - i) : NULL;
-		seg = nl != NULL ? (size_t)(nl - (text + i)) : len - i;
+		seg = seg_len(text + i, len - i);
 		if (line_make(&lines[made], text + i, seg, NULL, 0) != 0)
 			goto out;
 		i += seg + 1;
@@ -556,8 +562,8 @@ int editbuf_backspace(editbuf *eb)
 
 	editbuf_settle(eb);
 	if (b.off > 0)
-		a.off = editbuf_prev_off(eb->lines[b.line].s, eb->lines[b.line].len,
-		                         b.off);
+		a.off = editbuf_prev_off(eb->lines[b.line].s,
+		                         eb->lines[b.line].len, b.off);
 	else if (b.line > 0)
 		a = (eb_pos){b.line - 1, eb->lines[b.line - 1].len};
 	else

@@ -75,7 +75,9 @@ int editbuf_backspace(editbuf *eb);
 int editbuf_delete(editbuf *eb);
 
 /* Cursor moves. They cannot fail and stop at the ends of the text. Left and
- * right cross line ends; up, down and the page moves keep the display
+ * right cross line ends and step over zero-width characters along with the
+ * one before them, so the cursor never rests between a letter and its
+ * combining accent; up, down and the page moves keep the display
  * column the cursor had when the vertical moves began, landing before a
  * wide character that would straddle it. Words are runs of letters and
  * digits, where every byte >= 0x80 counts as a letter: word_right goes to
@@ -93,8 +95,8 @@ void editbuf_word_left(editbuf *eb);
 void editbuf_word_right(editbuf *eb);
 
 /* Cut the cursor line with its '\n' into the clipboard, like nano's ^K:
- * cuts made one right after another collect in the clipboard, any other
- * call in between starts a new collection. The last line has no '\n' to
+ * cuts made one right after another collect in the clipboard; any edit or
+ * move in between makes the next cut start a new collection. The last line has no '\n' to
  * take: cutting it empties it, and an empty last line is not cut. */
 int editbuf_cut_line(editbuf *eb);
 /* Insert the clipboard at the cursor (one undo step); empty is a no-op. */
@@ -128,6 +130,9 @@ void editbuf_mark_saved(editbuf *eb);
  * OUT *cp its code point; a byte that starts no valid sequence is a
  * character of length 1 with *cp = 0xFFFD. */
 size_t editbuf_char_decode(const char *s, size_t n, uint32_t *cp);
+/* Encode code point c as UTF-8 into out: returns the length, 1 to 4, or 0
+ * for a surrogate or a value past U+10FFFF. */
+size_t editbuf_char_encode(uint32_t c, char out[4]);
 /* Columns that code point cp takes when it starts at display column col:
  * 0, 1 or 2, or up to EDITBUF_TAB_WIDTH for a tab. */
 size_t editbuf_char_cols(uint32_t cp, size_t col);

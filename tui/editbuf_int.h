@@ -40,7 +40,7 @@ struct editbuf {
 	eb_op *ops;
 	size_t n_ops, cap_ops;
 	size_t done;      /* ops[0..done) are applied, the rest can be redone */
-	size_t saved;     /* done at the saved state; SIZE_MAX once it is lost */
+	size_t saved;     /* done at the saved state; SIZE_MAX once lost */
 };
 
 /* Every call that edits or moves ends what the calls before it were

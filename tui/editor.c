@@ -64,8 +64,8 @@ typedef struct {
 	const char *prompt;      /* ...or a prompt awaiting a line... */
 	editbuf *answer;         /* ...typed here */
 	bool help;               /* the help screen is up */
-	int wleft[ED_MAX_ALIASES], wright[ED_MAX_ALIASES];
-	int n_wleft, n_wright;   /* key codes of Ctrl-Left and Ctrl-Right */
+	int words[2][ED_MAX_ALIASES]; /* key codes of Ctrl-Left, Ctrl-Right */
+	int n_words[2];
 	int fatal;               /* EDITOR_ENOTTY once the terminal is gone */
 } ed;
 
@@ -77,13 +77,8 @@ static ed_layout layout(void)
 
 	getmaxyx(stdscr, L.rows, L.cols);
 	L.text_top = 1;
-	if (L.rows >= 6) {
-		L.keys_row = L.rows - 2;
-		L.status_row = L.rows - 3;
-	} else {
-		L.keys_row = -1;
-		L.status_row = L.rows - 1;
-	}
+	L.keys_row = L.rows >= 6 ? L.rows - 2 : -1;
+	L.status_row = L.rows >= 6 ? L.rows - 3 : L.rows - 1;
 	L.text_rows = L.status_row - L.text_top;
 	return L;
 }
@@ -145,8 +140,8 @@ static bool draw_span(int y, int x, const char *s, size_t n, size_t from,
 		if (col + w > from + width)
 			return true;
 		if (w > 0 && col >= from)
-			draw_cell(y, x + (int)(col - from), base, marks, n_marks,
-			          w, attr);
+			draw_cell(y, x + (int)(col - from), base, marks,
+			          n_marks, w, attr);
 		else if (col + w > from)
 			mvhline(y, x, ' ' | attr, (int)(col + w - from));
 		col += w;
@@ -192,12 +187,13 @@ static void draw_title(const ed *e, const ed_layout *L)
 /* Draw the visible lines; OUT *cy, *cx: where the cursor goes. */
 static void draw_text(ed *e, const ed_layout *L, int *cy, int *cx)
 {
-	size_t line = 0, off = 0, len = 0, i, hs, col, w = (size_t)L->cols;
+	size_t line = 0, len = 0, i, hs, col, w = (size_t)L->cols;
 	size_t rows = (size_t)L->text_rows;
+	int y;
 	const char *s = NULL;
 	bool more;
 
-	editbuf_cursor(e->eb, &line, &off);
+	editbuf_cursor(e->eb, &line, NULL);
 	if (line < e->top)
 		e->top = line;
 	else if (line >= e->top + rows)
@@ -208,11 +204,12 @@ static void draw_text(ed *e, const ed_layout *L, int *cy, int *cx)
 		if (s == NULL)
 			break;
 		hs = e->top + i == line ? hscroll(col, w) : 0;
-		more = draw_span(L->text_top + (int)i, 0, s, len, hs, w, A_NORMAL);
+		y = L->text_top + (int)i;
+		more = draw_span(y, 0, s, len, hs, w, A_NORMAL);
 		if (hs > 0)
-			mvaddch(L->text_top + (int)i, 0, '<' | A_REVERSE);
+			mvaddch(y, 0, '<' | A_REVERSE);
 		if (more)
-			mvaddch(L->text_top + (int)i, L->cols - 1, '>' | A_REVERSE);
+			mvaddch(y, L->cols - 1, '>' | A_REVERSE);
 	}
 	*cy = L->text_top + (int)(line - e->top);
 	*cx = (int)(col - hscroll(col, w));
@@ -248,18 +245,16 @@ static void draw_keys(const ed_layout *L)
  * OUT *cx: the cursor column when it belongs on this line, else -1. */
 static void draw_status(const ed *e, const ed_layout *L, int *cx)
 {
-	const char *ans = NULL;
+	const char *ans = NULL, *ask = e->prompt != NULL ? e->prompt
+	                                                 : e->question;
 	size_t len = 0, col, hs, lw;
 	int y = L->status_row, w, x;
 
 	*cx = -1;
-	if (e->prompt != NULL || e->question != NULL) {
+	if (ask != NULL) {
 		mvhline(y, 0, ' ' | A_REVERSE, L->cols);
-		lw = editbuf_text_cols(e->prompt != NULL ? e->prompt : e->question,
-		                       strlen(e->prompt != NULL ? e->prompt
-		                                                : e->question));
-		draw_str(y, 0, e->prompt != NULL ? e->prompt : e->question,
-		         L->cols, A_REVERSE);
+		lw = editbuf_text_cols(ask, strlen(ask));
+		draw_str(y, 0, ask, L->cols, A_REVERSE);
 		*cx = lw < (size_t)L->cols ? (int)lw : L->cols - 1;
 		if (e->prompt == NULL || (size_t)L->cols <= lw + 1)
 			return;
@@ -366,7 +361,7 @@ static bool read_key(ed *e, ed_key *k)
 	if (get_wch(&c2) != ERR) {
 		k->c = 0;
 		if (c2 == L'[') {
-			while (get_wch(&c2) != ERR && !(c2 >= 0x40 && c2 <= 0x7e))
+			while (get_wch(&c2) != ERR && (c2 < 0x40 || c2 > 0x7e))
 				;
 		} else if (c2 == L'O') {
 			get_wch(&c2);
@@ -376,14 +371,16 @@ static bool read_key(ed *e, ed_key *k)
 	return true;
 }
 
-static bool is_alias(const int *codes, int n, wint_t c)
+/* 0 when c is Ctrl-Left, 1 when Ctrl-Right, else -1. */
+static int word_key(const ed *e, wint_t c)
 {
-	int i;
+	int d, i;
 
-	for (i = 0; i < n; i++)
-		if ((wint_t)codes[i] == c)
-			return true;
-	return false;
+	for (d = 0; d < 2; d++)
+		for (i = 0; i < e->n_words[d]; i++)
+			if ((wint_t)e->words[d][i] == c)
+				return d;
+	return -1;
 }
 
 /* A key code bound to no sequence, from start up. */
@@ -408,50 +405,20 @@ static void define_word_keys(ed *e)
 	static const char *const seq[2][ED_MAX_ALIASES - 1] = {
 		{"\033[1;5D", "\033[5D", "\033Od"},
 		{"\033[1;5C", "\033[5C", "\033Oc"}};
-	int *codes[2] = {e->wleft, e->wright}, *count[2] = {&e->n_wleft,
-	                                                   &e->n_wright};
 	int d, i, c, mine = KEY_MAX;
 
 	for (d = 0; d < 2; d++) {
 		mine = free_key_code(mine + 1);
 		if (mine > 0)
-			codes[d][(*count[d])++] = mine;
+			e->words[d][e->n_words[d]++] = mine;
 		for (i = 0; i < ED_MAX_ALIASES - 1; i++) {
 			c = key_defined(seq[d][i]);
 			if (c > 0)
-				codes[d][(*count[d])++] = c;
+				e->words[d][e->n_words[d]++] = c;
 			else if (c == 0 && mine > 0)
 				define_key(seq[d][i], mine);
 		}
 	}
-}
-
-static size_t utf8_encode(uint32_t c, char *out)
-{
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xC0 | (c >> 6));
-		out[1] = (char)(0x80 | (c & 0x3F));
-		return 2;
-	}
-	if (c >= 0xD800 && c <= 0xDFFF)
-		return 0;
-	if (c < 0x10000) {
-		out[0] = (char)(0xE0 | (c >> 12));
-		out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (c & 0x3F));
-		return 3;
-	}
-	if (c > 0x10FFFF)
-		return 0;
-	out[0] = (char)(0xF0 | (c >> 18));
-	out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (c & 0x3F));
-	return 4;
 }
 
 /* Type character c into b when it is text (a tab or a printable). */
@@ -462,7 +429,7 @@ static int type_char(editbuf *b, wint_t c)
 
 	if (c != L'\t' && (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)))
 		return EDITBUF_OK;
-	n = utf8_encode((uint32_t)c, u);
+	n = editbuf_char_encode((uint32_t)c, u);
 	return n > 0 ? editbuf_insert(b, u, n) : EDITBUF_OK;
 }
 
@@ -480,13 +447,11 @@ static bool line_key(ed *e, editbuf *b, const ed_key *k, int *rc)
 		case KEY_BACKSPACE: *rc = editbuf_backspace(b); return true;
 		case KEY_DC: *rc = editbuf_delete(b); return true;
 		}
-		if (is_alias(e->wleft, e->n_wleft, k->c))
-			editbuf_word_left(b);
-		else if (is_alias(e->wright, e->n_wright, k->c))
-			editbuf_word_right(b);
-		else
-			return false;
-		return true;
+		switch (word_key(e, k->c)) {
+		case 0: editbuf_word_left(b); return true;
+		case 1: editbuf_word_right(b); return true;
+		}
+		return false;
 	}
 	switch (k->c) {
 	case 0x7f: case ED_CTRL('h'): *rc = editbuf_backspace(b); return true;
@@ -501,6 +466,14 @@ static bool line_key(ed *e, editbuf *b, const ed_key *k, int *rc)
 }
 
 /* ---- prompts, questions, help ---- */
+
+/* Free a string that may hold words of the text, wiping it first. */
+static void str_free(char *s)
+{
+	if (s != NULL)
+		explicit_bzero(s, strlen(s));
+	free(s);
+}
 
 static void set_status(ed *e, const char *msg)
 {
@@ -534,8 +507,9 @@ static int prompt(ed *e, const char *label, char **out)
 			continue; /* full */
 		(void)line_key(e, e->answer, &k, &erc);
 	}
-	rc = editbuf_export(e->answer, out, &len) == EDITBUF_OK ? 1
-	                                                          : EDITOR_ENOMEM;
+	rc = editbuf_export(e->answer, out, &len) == EDITBUF_OK;
+	if (rc == 0)
+		rc = EDITOR_ENOMEM;
 out:
 	e->prompt = NULL;
 	editbuf_free(e->answer);
@@ -590,15 +564,16 @@ static void find(ed *e)
 		set_status(e, rc == 0 ? "Cancelled" : "Out of memory");
 		return;
 	}
-	if (s[0] == '\0' && e->search != NULL) {
-		free(s);
-	} else if (s[0] != '\0') {
-		free(e->search);
-		e->search = s;
-	} else {
+	if (s[0] == '\0' && e->search == NULL) {
 		free(s);
 		set_status(e, "Cancelled");
 		return;
+	}
+	if (s[0] == '\0') {
+		free(s); /* Enter alone: the last search again */
+	} else {
+		str_free(e->search);
+		e->search = s;
 	}
 	rc = editbuf_find(e->eb, e->search, strlen(e->search), &wrapped);
 	if (rc == 1 && wrapped)
@@ -606,16 +581,6 @@ static void find(ed *e)
 	else if (rc == 0)
 		snprintf(e->status, sizeof e->status, "\"%.60s\" not found",
 		         e->search);
-}
-
-static void where(ed *e)
-{
-	size_t line = 0, off = 0;
-
-	editbuf_cursor(e->eb, &line, &off);
-	snprintf(e->status, sizeof e->status, "line %zu/%zu, column %zu",
-	         line + 1, editbuf_line_count(e->eb),
-	         editbuf_cursor_col(e->eb) + 1);
 }
 
 /* ---- the editing loop ---- */
@@ -642,7 +607,7 @@ static size_t clamp_top(const ed *e, size_t top)
 /* Keys of the text that are not line_key's. */
 static ed_act text_key(ed *e, const ed_key *k, int *rc)
 {
-	size_t n = page_size();
+	size_t n = page_size(), line = 0;
 
 	if (k->fn) {
 		switch (k->c) {
@@ -674,7 +639,12 @@ static ed_act text_key(ed *e, const ed_key *k, int *rc)
 			set_status(e, "Nothing to redo");
 		break;
 	case ED_CTRL('w'): find(e); break;
-	case ED_CTRL('c'): where(e); break;
+	case ED_CTRL('c'):
+		editbuf_cursor(e->eb, &line, NULL);
+		snprintf(e->status, sizeof e->status, "line %zu/%zu, column %zu",
+		         line + 1, editbuf_line_count(e->eb),
+		         editbuf_cursor_col(e->eb) + 1);
+		break;
 	case ED_CTRL('g'): show_help(e); break;
 	case ED_CTRL('s'): case ED_CTRL('o'): return ACT_SAVE;
 	case ED_CTRL('x'): return ACT_EXIT;
@@ -786,7 +756,6 @@ static SCREEN *term_begin(FILE **tty)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
-	intrflush(stdscr, FALSE);
 	set_escdelay(50);
 	curs_set(1);
 	return scr;
@@ -825,7 +794,7 @@ out:
 	if (tty != NULL)
 		fclose(tty);
 	locale_end(saved_locale);
-	free(e.search);
+	str_free(e.search);
 	editbuf_free(e.eb);
 	return rc;
 }

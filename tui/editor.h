@@ -19,13 +19,15 @@ typedef enum {
 	EDITOR_ENOTTY = -2  /* no usable terminal, or it went away */
 } editor_status;
 
-/* Edit text[0..len) (any bytes; UTF-8 is shown as such) full screen on the
- * controlling terminal (/dev/tty, else stdin/stdout), under a title bar
- * showing title. When the user saves, returns EDITOR_SAVED with OUT *out
- * the new text (malloc'd, NUL-terminated, *out_len bytes without the NUL)
- * and OUT *message the one-line revision message typed at save time
- * (malloc'd, possibly ""); the caller frees both. Otherwise returns
- * EDITOR_QUIT or a negative editor_status with *out and *message NULL.
+/* Edit text[0..len) (any bytes, UTF-8 shown as such; text may be NULL when
+ * len is 0) full screen on the controlling terminal (/dev/tty, else
+ * stdin/stdout), under a title bar showing title (UTF-8).
+ *
+ * When the user saves, returns EDITOR_SAVED with OUT *out the new text
+ * (malloc'd, NUL-terminated, *out_len bytes without the NUL) and OUT
+ * *message the one-line revision message typed at save time (malloc'd,
+ * possibly ""); the caller frees both. Otherwise returns EDITOR_QUIT or a
+ * negative editor_status, with *out and *message NULL.
  *
  * If LC_CTYPE is still "C" or "POSIX" it calls setlocale(LC_ALL, ""), and
  * falls back to C.UTF-8 when that gives no UTF-8 codeset; the locale is put

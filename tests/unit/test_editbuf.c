@@ -188,7 +188,8 @@ static void test_backspace_and_delete_whole_characters(void **state)
 	editbuf *eb = loaded("año\nuno");
 
 	(void)state;
-	assert_int_equal(editbuf_set_cursor(eb, 0, 3), EDITBUF_OK); /* after ñ */
+	/* After ñ. */
+	assert_int_equal(editbuf_set_cursor(eb, 0, 3), EDITBUF_OK);
 	assert_int_equal(editbuf_backspace(eb), EDITBUF_OK);
 	assert_text(eb, "ao\nuno");
 	assert_cursor(eb, 0, 1);
@@ -221,7 +222,8 @@ static void test_backspace_and_delete_whole_characters(void **state)
 
 static void test_wide_characters_keep_the_column(void **state)
 {
-	editbuf *eb = loaded("日本語のテキスト\nabcdefghij\nañb日c\nxy\ne\xcc\x81\xcc\x81z");
+	editbuf *eb = loaded("日本語のテキスト\nabcdefghij\nañb日c\nxy\n"
+	                     "e\xcc\x81\xcc\x81z");
 
 	(void)state;
 	assert_int_equal(editbuf_set_cursor(eb, 0, 6), EDITBUF_OK); /* 日本| */
@@ -270,6 +272,7 @@ static void test_wide_characters_keep_the_column(void **state)
 	assert_int_equal(editbuf_char_cols(0x0301, 0), 0);
 	assert_int_equal(editbuf_char_cols(0xFFFD, 0), 1);
 	assert_int_equal(editbuf_char_cols(0xAC00, 0), 2); /* Hangul */
+	assert_int_equal(editbuf_char_cols(0x00AD, 0), 1); /* soft hyphen */
 	editbuf_free(eb);
 }
 
@@ -425,83 +428,94 @@ static uint32_t rnd(uint32_t *s)
 	return (*s >> 16) & 0x7fff;
 }
 
-static void test_random_edits_undo_and_redo(void **state)
+/* One random operation on eb, mirrored in f for the edits f can model.
+ * Returns true when f now holds what eb should. */
+static bool random_step(editbuf *eb, flat *f, uint32_t *seed)
 {
 	static const char *const pool[] = {
-		"a", "ñ", "é", "日本", "\xf0\x9f\x98\x80", "e\xcc\x81", "\n", "\t",
-		"hola ", "línea\nnueva", "\n\n", "ü", "x"};
-	const char *original = "Política de seguridad\n\nÍtem 1: ñandú\n日本語\n";
+		"a", "ñ", "é", "日本", "\xf0\x9f\x98\x80", "e\xcc\x81", "\n",
+		"\t", "hola ", "línea\nnueva", "\n\n", "ü", "x"};
+	const char *s = NULL;
+	size_t at, len;
+
+	switch (rnd(seed) % 16) {
+	case 0: case 1: case 2: case 3:
+		s = pool[rnd(seed) % (sizeof pool / sizeof pool[0])];
+		len = strlen(s);
+		if (f->len + len >= sizeof f->buf)
+			return true;
+		assert_int_equal(editbuf_insert(eb, s, len), EDITBUF_OK);
+		memmove(f->buf + f->cur + len, f->buf + f->cur,
+		        f->len - f->cur);
+		memcpy(f->buf + f->cur, s, len);
+		f->len += len;
+		f->cur += len;
+		return true;
+	case 4: case 5:
+		assert_int_equal(editbuf_backspace(eb), EDITBUF_OK);
+		if (f->cur == 0)
+			return true;
+		at = f->cur - 1;
+		while (at > 0 && ((unsigned char)f->buf[at] & 0xC0) == 0x80)
+			at--;
+		memmove(f->buf + at, f->buf + f->cur, f->len - f->cur);
+		f->len -= f->cur - at;
+		f->cur = at;
+		return true;
+	case 6:
+		assert_int_equal(editbuf_delete(eb), EDITBUF_OK);
+		if (f->cur == f->len)
+			return true;
+		at = f->cur + 1;
+		while (at < f->len &&
+		       ((unsigned char)f->buf[at] & 0xC0) == 0x80)
+			at++;
+		memmove(f->buf + f->cur, f->buf + at, f->len - at);
+		f->len -= at - f->cur;
+		return true;
+	case 7: editbuf_left(eb); break;
+	case 8: editbuf_right(eb); break;
+	case 9: editbuf_up(eb); break;
+	case 10: editbuf_down(eb); break;
+	case 11:
+		if (rnd(seed) % 2)
+			editbuf_word_left(eb);
+		else
+			editbuf_word_right(eb);
+		break;
+	case 12: assert_int_equal(editbuf_cut_line(eb), EDITBUF_OK); break;
+	case 13:
+		if (f->len < sizeof f->buf / 2)
+			assert_int_equal(editbuf_paste(eb), EDITBUF_OK);
+		break;
+	case 14: assert_true(editbuf_undo(eb) >= 0); break;
+	default: assert_true(editbuf_redo(eb) >= 0); break;
+	}
+	return false;
+}
+
+/* 2000 random operations, each checked against the flat model where it
+ * can be; then undo all gives back the original text and redo all the
+ * final one. */
+static void test_random_edits_undo_and_redo(void **state)
+{
+	const char *original =
+		"Política de seguridad\n\nÍtem 1: ñandú\n日本語\n";
 	char *final = NULL, *t = NULL;
 	editbuf *eb = loaded(original);
 	flat *f = malloc(sizeof *f);
 	uint32_t seed = 20240601;
-	int i, op;
-	size_t at, len;
-	const char *s = NULL;
+	int i;
 
 	(void)state;
 	assert_non_null(f);
 	flat_sync(f, eb);
 	for (i = 0; i < 2000; i++) {
-		op = (int)(rnd(&seed) % 16);
-		switch (op) {
-		case 0: case 1: case 2: case 3:
-			s = pool[rnd(&seed) % (sizeof pool / sizeof pool[0])];
-			len = strlen(s);
-			if (f->len + len >= sizeof f->buf)
-				break;
-			assert_int_equal(editbuf_insert(eb, s, len), EDITBUF_OK);
-			memmove(f->buf + f->cur + len, f->buf + f->cur,
-			        f->len - f->cur);
-			memcpy(f->buf + f->cur, s, len);
-			f->len += len;
-			f->cur += len;
-			break;
-		case 4: case 5:
-			assert_int_equal(editbuf_backspace(eb), EDITBUF_OK);
-			if (f->cur == 0)
-				break;
-			at = f->cur - 1;
-			while (at > 0 && ((unsigned char)f->buf[at] & 0xC0) == 0x80)
-				at--;
-			memmove(f->buf + at, f->buf + f->cur, f->len - f->cur);
-			f->len -= f->cur - at;
-			f->cur = at;
-			break;
-		case 6:
-			assert_int_equal(editbuf_delete(eb), EDITBUF_OK);
-			if (f->cur == f->len)
-				break;
-			at = f->cur + 1;
-			while (at < f->len &&
-			       ((unsigned char)f->buf[at] & 0xC0) == 0x80)
-				at++;
-			memmove(f->buf + f->cur, f->buf + at, f->len - at);
-			f->len -= at - f->cur;
-			break;
-		case 7: editbuf_left(eb); break;
-		case 8: editbuf_right(eb); break;
-		case 9: editbuf_up(eb); break;
-		case 10: editbuf_down(eb); break;
-		case 11:
-			if (rnd(&seed) % 2) editbuf_word_left(eb);
-			else editbuf_word_right(eb);
-			break;
-		case 12:
-			assert_int_equal(editbuf_cut_line(eb), EDITBUF_OK);
-			break;
-		case 13:
-			if (f->len < sizeof f->buf / 2)
-				assert_int_equal(editbuf_paste(eb), EDITBUF_OK);
-			break;
-		case 14: assert_true(editbuf_undo(eb) >= 0); break;
-		default: assert_true(editbuf_redo(eb) >= 0); break;
-		}
-		assert_on_boundary(eb);
-		if (op <= 6)
+		if (random_step(eb, f, &seed))
 			flat_check(f, eb);
 		else
 			flat_sync(f, eb);
+		assert_on_boundary(eb);
 	}
 	/* One more edit so that nothing is left to redo: this is the final
 	 * text. */
@@ -605,6 +619,32 @@ static void test_positions_and_text_validated(void **state)
 	editbuf_free(eb);
 }
 
+/* Encoding and decoding agree on every code point; surrogates and values
+ * past U+10FFFF do not encode. */
+static void test_utf8_encode_decode(void **state)
+{
+	char u[4];
+	uint32_t c, back;
+	size_t n;
+
+	(void)state;
+	for (c = 0; c <= 0x10FFFF; c++) {
+		n = editbuf_char_encode(c, u);
+		if (c >= 0xD800 && c <= 0xDFFF) {
+			assert_int_equal(n, 0);
+			continue;
+		}
+		assert_int_equal(n, c < 0x80 ? 1 : c < 0x800 ? 2
+		                    : c < 0x10000 ? 3 : 4);
+		assert_int_equal(editbuf_char_decode(u, n, &back), n);
+		assert_int_equal(back, c);
+	}
+	assert_int_equal(editbuf_char_encode(0x110000, u), 0);
+	/* A truncated sequence is one bad byte. */
+	assert_int_equal(editbuf_char_decode("\xe2\x82", 2, &back), 1);
+	assert_int_equal(back, 0xFFFD);
+}
+
 /* Invalid bytes load as one character each; deleting what separates them
  * may make a valid character, and the cursor moves to its start. */
 static void test_invalid_bytes(void **state)
@@ -629,6 +669,25 @@ static void test_invalid_bytes(void **state)
 	editbuf_free(eb);
 }
 
+/* Step number step of the out-of-memory walk; EDITBUF_ENOMEM or >= 0. */
+static int oom_step(editbuf *eb, int step)
+{
+	switch (step) {
+	case 0: return editbuf_insert(eb, "añadido\nmás\n", 14);
+	case 1: return editbuf_insert(eb, "x", 1);
+	case 2: return editbuf_insert(eb, "y", 1);
+	case 3: return editbuf_backspace(eb);
+	case 4: return editbuf_cut_line(eb);
+	case 5: return editbuf_cut_line(eb);
+	case 6: return editbuf_paste(eb);
+	case 7: return editbuf_undo(eb);
+	case 8: return editbuf_undo(eb);
+	case 9: return editbuf_redo(eb);
+	case 10: editbuf_home(eb); return editbuf_backspace(eb);
+	default: return editbuf_load(eb, "otro\ntexto", 10);
+	}
+}
+
 /* Every allocation in turn fails once: the operation reports
  * EDITBUF_ENOMEM and the text stays as it was. */
 static void test_out_of_memory_leaves_buffer_unchanged(void **state)
@@ -645,20 +704,7 @@ static void test_out_of_memory_leaves_buffer_unchanged(void **state)
 		allocs_until_failure = k;
 		for (step = 0; step < 12; step++) {
 			before = text_of(eb);
-			switch (step) {
-			case 0: rc = editbuf_insert(eb, "añadido\nmás\n", 14); break;
-			case 1: rc = editbuf_insert(eb, "x", 1); break;
-			case 2: rc = editbuf_insert(eb, "y", 1); break;
-			case 3: rc = editbuf_backspace(eb); break;
-			case 4: rc = editbuf_cut_line(eb); break;
-			case 5: rc = editbuf_cut_line(eb); break;
-			case 6: rc = editbuf_paste(eb); break;
-			case 7: rc = editbuf_undo(eb); break;
-			case 8: rc = editbuf_undo(eb) < 0 ? EDITBUF_ENOMEM : 0; break;
-			case 9: rc = editbuf_redo(eb) < 0 ? EDITBUF_ENOMEM : 0; break;
-			case 10: editbuf_home(eb); rc = editbuf_backspace(eb); break;
-			default: rc = editbuf_load(eb, "otro\ntexto", 10); break;
-			}
+			rc = oom_step(eb, step);
 			after = text_of(eb);
 			if (rc == EDITBUF_ENOMEM) {
 				failures++;
@@ -698,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_find_wraps),
 		cmocka_unit_test(test_modified_flag),
 		cmocka_unit_test(test_positions_and_text_validated),
+		cmocka_unit_test(test_utf8_encode_decode),
 		cmocka_unit_test(test_invalid_bytes),
 		cmocka_unit_test(test_out_of_memory_leaves_buffer_unchanged),
 	};
