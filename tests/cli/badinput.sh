@@ -66,11 +66,15 @@ assert_err "wrong passphrase"
 assert_same "$V" "$T/before" "passwd with a wrong passphrase changed the vault"
 
 note "files that are not vaults"
-case_name "plain SQLite database"
 if command -v sqlite3 >/dev/null; then
+	case_name "plain SQLite database"
 	sqlite3 "$T/plain.db" "CREATE TABLE documents(title); INSERT INTO documents VALUES ('x');" ||
 		fail "sqlite3 failed"
 	expect_fail 4 "$T/plain.db" "SQLite"
+	case_name "plain SQLite database bigger than the header area"
+	sqlite3 "$T/big.db" "CREATE TABLE documents(body); INSERT INTO documents VALUES (zeroblob(300000));" ||
+		fail "sqlite3 failed"
+	expect_fail 4 "$T/big.db" "SQLite"
 else
 	echo "SKIP (this case): no sqlite3 command"
 fi
@@ -93,10 +97,14 @@ assert_status 4
 assert_err "not a regular file"
 
 note "truncated vaults"
+vault_layout "$V"
 size=$(file_size "$V")
-[ "$size" -ge $((8192 + 4 * 4096)) ] || fail "the test vault is too small ($size bytes)"
-for len in 100 4096 8192 $((8192 + 2048)) $((8192 + 4096)) $((size - 4096)) \
-	$((size - 1)); do
+[ "$size" -ge $((HDR_AREA + 4 * PAGE)) ] || fail "the test vault is too small ($size bytes)"
+# Inside the first copy, at the copies' boundaries, in page 1, at page 2,
+# and near the end.
+for len in $(printf '%s\n' 100 4096 8192 $((HDR_SIZE - 1)) "$HDR_SIZE" \
+	$((HDR_SIZE + 100)) "$HDR_AREA" $((HDR_AREA + 2048)) $((HDR_AREA + PAGE)) \
+	$((size - PAGE)) $((size - 1)) | sort -nu); do
 	case_name "vault truncated to $len bytes"
 	head -c "$len" "$V" >"$T/trunc.amp"
 	[ "$(file_size "$T/trunc.amp")" -eq "$len" ] || fail "head did not truncate"

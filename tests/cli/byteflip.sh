@@ -11,6 +11,9 @@
 # header checksum is also recomputed after a flip, so that only the keyed
 # MAC and the key slots stand between the forgery and the data.
 #
+# The header geometry is read from the intact vault (vault_layout in
+# lib.sh), so the offsets follow the format as it grows.
+#
 # Usage: byteflip.sh AMPARO [header|pages|all]
 . "$(dirname "$0")/lib.sh" "$@"
 PART=${2:-all}
@@ -34,11 +37,11 @@ for i in 0 1 2; do
 	assert_out_file "$T/${BODIES[$i]}"
 	cp "$T/out" "$T/exp.$i"
 done
+vault_layout "$V"
 SIZE=$(file_size "$V")
-PAGES=$(( (SIZE - 8192) / 4096 ))
-[ $((8192 + PAGES * 4096)) -eq "$SIZE" ] || fail "vault size $SIZE is not whole pages"
+PAGES=$(( (SIZE - HDR_AREA) / PAGE ))
 [ "$PAGES" -ge 5 ] || fail "only $PAGES pages: the test vault is too small"
-echo "vault: $SIZE bytes, $PAGES pages"
+echo "vault: $SIZE bytes: 2 header copies of $HDR_SIZE, $PAGES pages"
 
 W=$T/w.amp
 # The intact vault's bytes, read once, so each flip costs no od.
@@ -46,45 +49,65 @@ read -r -d '' -a BYTES < <(od -An -tu1 -v "$V")
 [ "${#BYTES[@]}" -eq "$SIZE" ] || fail "od read ${#BYTES[@]} of $SIZE bytes"
 SURVIVED=0
 REFUSED=0
+RCS=()
+NAMES=(ls "show ${TITLES[0]}" "show ${TITLES[1]}" "show ${TITLES[2]}")
+EXPECT=("$T/exp.ls" "$T/exp.0" "$T/exp.1" "$T/exp.2")
+read -r -d '' -a EXPSUM < <(md5sum "${EXPECT[@]}" | cut -d' ' -f1)
 
-# one_cmd EXPECTED ARGS...: run a read-only command on $W and judge it.
-# Sets OK=1 when it printed exactly EXPECTED.
-one_cmd()
+# fail_cmd K MESSAGE: fail, showing command K's output.
+fail_cmd()
 {
-	local exp=$1 n
-	shift
-	pass "$PW" "$@"
-	if [ "$RC" -eq 0 ]; then
-		assert_out_file "$exp"
-		OK=1
-		return
-	fi
-	OK=0
-	[ "$RC" -eq 3 ] || [ "$RC" -eq 4 ] ||
-		fail "$1 exited $RC (want 0 with the right output, or 3 or 4)"
-	assert_reported
-	grep -qiE 'damaged|tampered|truncated|not an amparo vault|wrong passphrase|newer amparo' "$T/err" ||
-		fail "$1: the message does not say what is wrong"
-	n=$(file_size "$T/out")
-	[ "$n" -eq 0 ] || cmp -s -n "$n" "$T/out" "$exp" ||
-		fail "$1 printed wrong data before failing"
+	cp "$T/o.$1" "$T/out"
+	cp "$T/e.$1" "$T/err"
+	RC=${RCS[$1]}
+	fail "${NAMES[$1]}: $2"
 }
 
-# judge MODE LABEL: run ls and show --raw of each document on $W.
-# MODE: survive (all must succeed), refuse (all must fail), either.
+# judge MODE LABEL: run ls and show --raw of each document on $W, and
+# judge each: exactly the intact output, or status 3 or 4 with a message
+# that names the problem and nothing on stdout but a prefix of the right
+# output. MODE: survive (all must succeed), refuse (all must fail), either.
+# Each command reads its own copy of $W, so the four run at once without
+# sharing a lock; one md5sum then checks outputs and copies together.
 judge()
 {
-	local mode=$1 i oks=0
+	local mode=$1 k n oks=0 pids=() sums=()
 	case_name "$2"
-	cp "$W" "$T/w.ref"
-	one_cmd "$T/exp.ls" ls "$W"
-	oks=$((oks + OK))
-	for i in 0 1 2; do
-		one_cmd "$T/exp.$i" show "$W" "${TITLES[$i]}" --raw
-		oks=$((oks + OK))
+	tee "$W.0" "$W.1" "$W.2" "$W.3" <"$W" >/dev/null
+	"$AMPARO" ls "$W.0" --passphrase-fd 3 3<<<"$PW" >"$T/o.0" 2>"$T/e.0" &
+	pids+=($!)
+	for k in 1 2 3; do
+		"$AMPARO" show "$W.$k" "${TITLES[k - 1]}" --raw --passphrase-fd 3 \
+			3<<<"$PW" >"$T/o.$k" 2>"$T/e.$k" &
+		pids+=($!)
 	done
-	assert_same "$W" "$T/w.ref" "a read-only command changed the file"
-	[ ! -e "$W-journal" ] || fail "a journal appeared"
+	for k in 0 1 2 3; do
+		RCS[k]=0
+		wait "${pids[k]}" || RCS[k]=$?
+	done
+	read -r -d '' -a sums < <(md5sum "$T/o.0" "$T/o.1" "$T/o.2" "$T/o.3" \
+		"$W" "$W.0" "$W.1" "$W.2" "$W.3" | cut -d' ' -f1)
+	for k in 0 1 2 3; do
+		[ "${RCS[k]}" -lt 128 ] || fail_cmd "$k" "died (status ${RCS[k]})"
+		[ "${sums[k + 5]}" = "${sums[4]}" ] ||
+			fail_cmd "$k" "a read-only command changed the file"
+		[ ! -e "$W.$k-journal" ] || fail_cmd "$k" "a journal appeared"
+		if [ "${RCS[k]}" -eq 0 ]; then
+			[ "${sums[k]}" = "${EXPSUM[k]}" ] ||
+				fail_cmd "$k" "wrong output: $(cmp "$T/o.$k" "${EXPECT[k]}" 2>&1 | head -1)"
+			oks=$((oks + 1))
+			continue
+		fi
+		[ "${RCS[k]}" -eq 3 ] || [ "${RCS[k]}" -eq 4 ] ||
+			fail_cmd "$k" "exited ${RCS[k]} (want 0 with the right output, or 3 or 4)"
+		grep -qiE '^amparo.*(damaged|tampered|truncated|not an amparo vault|wrong passphrase|newer amparo)' "$T/e.$k" ||
+			fail_cmd "$k" "the message does not say what is wrong"
+		if [ -s "$T/o.$k" ]; then
+			n=$(file_size "$T/o.$k")
+			cmp -s -n "$n" "$T/o.$k" "${EXPECT[k]}" ||
+				fail_cmd "$k" "printed wrong data before failing"
+		fi
+	done
 	case $mode in
 	survive) [ "$oks" -eq 4 ] || fail "must be survived, but $((4 - oks)) of 4 commands failed" ;;
 	refuse) [ "$oks" -eq 0 ] || fail "must be refused, but $oks of 4 commands succeeded" ;;
@@ -114,23 +137,35 @@ flip_at()
 	judge "$mode" "flip at $*"
 }
 
-# Header field offsets within one copy (vault-format.md §2, vault_int.h):
+# Offsets within one header copy (docs/vault-format.md §2, vault_int.h):
 # magic 0-7, version 8, page size 12, reserve 16, header size 20,
-# generation 24, vault id 32, slot count 48, slots from 64 (128 bytes each:
-# state +0, opslimit +8, memlimit +16, salt +24, nonce +40, wrapped key +64,
-# tag +96, slot id +112), MAC 4032, checksum 4064.
-FIELDS="0 3 7 8 12 16 24 32 48 64 72 88 104 128 160 176 191 192 3136 4032 4063 4064 4095"
+# generation 24, vault id 32, slot count 48, slot size 52; slots from 64
+# (state +0, opslimit +8, memlimit +16, salt +24, nonce +40, wrapped key
+# +64, tag +96, slot id +112, and after +128 what later formats add);
+# then zeros up to the MAC and the checksum.
+fields()
+{
+	local s1=$((64 + SLOT_SIZE)) end=$((64 + NSLOTS * SLOT_SIZE))
+	echo 0 3 7 8 12 16 20 24 32 48 52 64 72 88 104 128 160 176 \
+		$((64 + SLOT_SIZE - 1)) "$s1" $((s1 + 64)) \
+		$((64 + (NSLOTS - 1) * SLOT_SIZE)) "$end" $(((end + MAC_OFF) / 2)) \
+		"$MAC_OFF" $((MAC_OFF + 31)) "$SUM_OFF" $((SUM_OFF + 31))
+}
 
 header_flips()
 {
-	local o
+	local o f
 	note "one byte of one header copy: must be survived"
-	for o in $(seq 0 97 8191) $FIELDS $(for f in $FIELDS; do echo $((f + 4096)); done); do
+	# Every 97th byte of the first 8 KiB, every 997th of the rest of the
+	# header area, and each field in both copies.
+	for o in $(seq 0 97 8191) $(seq 8192 997 $((HDR_AREA - 1))) \
+		$(for f in $(fields); do echo "$f" $((f + HDR_SIZE)); done); do
 		flip_at survive "$o"
 	done
 	note "the same byte in both header copies: must be refused"
-	for o in 0 7 8 12 24 32 48 64 88 128 160 176 192 3200 4032 4064 4095; do
-		flip_at refuse "$o" $((o + 4096))
+	for o in 0 7 8 12 24 32 48 52 64 88 128 176 $((64 + SLOT_SIZE)) \
+		$((MAC_OFF - 100)) "$MAC_OFF" "$SUM_OFF" $((HDR_SIZE - 1)); do
+		flip_at refuse "$o" $((o + HDR_SIZE))
 	done
 }
 
@@ -141,13 +176,14 @@ repair_checks()
 	local o
 	note "a write repairs a damaged header copy"
 	printf 'Nuevo.\n' >"$T/new"
-	for o in 0 100 4032 4095 4096 4200 8191; do
+	for o in 0 100 "$MAC_OFF" $((HDR_SIZE - 1)) "$HDR_SIZE" \
+		$((HDR_SIZE + 200)) $((HDR_AREA - 1)); do
 		case_name "add after a flip at $o"
 		cp "$V" "$W"
 		flip "$W" "$o"
 		pass "$PW" add "$W" --title Nuevo <"$T/new"
 		assert_status 0
-		cmp -s -n 4096 -i 0:4096 "$W" "$W" ||
+		cmp -s -n "$HDR_SIZE" -i "0:$HDR_SIZE" "$W" "$W" ||
 			fail "the header copies still differ after a write"
 		pass "$PW" show "$W" Nuevo --raw
 		assert_status 0
@@ -165,15 +201,15 @@ forge()
 	local mode=$1 copies=$2 o=$3 c
 	cp "$V" "$W"
 	for c in $copies; do
-		flip "$W" $((o + c * 4096))
-		python3 - "$W" $((c * 4096)) <<'PY' || fail "python3 failed"
+		flip "$W" $((o + c * HDR_SIZE))
+		python3 - "$W" $((c * HDR_SIZE)) "$SUM_OFF" <<'PY' || fail "python3 failed"
 import hashlib, sys
-path, base = sys.argv[1], int(sys.argv[2])
+path, base, sum_off = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 with open(path, "r+b") as f:
     f.seek(base)
-    copy = f.read(4096)
-    f.seek(base + 4064)
-    f.write(hashlib.blake2b(copy[:4064], digest_size=32).digest())
+    copy = f.read(sum_off)
+    f.seek(base + sum_off)
+    f.write(hashlib.blake2b(copy, digest_size=32).digest())
 PY
 	done
 	judge "$mode" "forged header (copies $copies, offset $o, checksum fixed)"
@@ -190,13 +226,15 @@ forged_flips()
 	cp "$V" "$W"
 	python3 -c '
 import hashlib, sys
-d = open(sys.argv[1], "rb").read(4096)
-sys.exit(0 if hashlib.blake2b(d[:4064], digest_size=32).digest() == d[4064:4096] else 1)' "$W" ||
-		fail "the header checksum is not BLAKE2b-256 over bytes 0-4063"
+n = int(sys.argv[2])
+d = open(sys.argv[1], "rb").read(n + 32)
+sys.exit(0 if hashlib.blake2b(d[:n], digest_size=32).digest() == d[n:] else 1)' "$W" "$SUM_OFF" ||
+		fail "the header checksum is not BLAKE2b-256 over bytes 0-$((SUM_OFF - 1))"
 	# Slot KDF parameters (+8, +16) are left alone: a forged cost only
 	# makes the test slow (ac_kdf_params_ok bounds it).
 	note "forged header fields in copy 0, then copy 1, then both"
-	for o in 8 12 16 24 31 32 64 128 160 176 192 3200 4032; do
+	for o in 8 12 16 24 31 32 64 128 160 176 $((64 + SLOT_SIZE)) \
+		$((MAC_OFF - 100)) "$MAC_OFF"; do
 		forge either 0 "$o"
 		forge either 1 "$o"
 		forge refuse "0 1" "$o"
@@ -205,21 +243,22 @@ sys.exit(0 if hashlib.blake2b(d[:4064], digest_size=32).digest() == d[4064:4096]
 
 page_flips()
 {
-	local p base d mode
-	note "one byte of each page (ciphertext, nonce, tag)"
-	for p in $(seq 0 $((PAGES - 1))); do
-		base=$((8192 + p * 4096))
-		# Page 1 is read at every open: a flip there must be refused.
-		mode=either
-		[ "$p" -eq 0 ] && mode=refuse
-		for d in 0 20 100 2047 4055 4056 4079 4080 4095; do
-			flip_at "$mode" $((base + d))
-		done
+	local p base d
+	note "page 1, read at every open: every flip must be refused"
+	for d in 0 20 100 2047 4055 4056 4079 4080 4095; do
+		flip_at refuse $((HDR_AREA + d))
+	done
+	note "one byte in the ciphertext, the nonce and the tag of every page"
+	for p in $(seq 1 $((PAGES - 1))); do
+		base=$((HDR_AREA + p * PAGE))
+		flip_at either $((base + (p * 523) % 4056))
+		flip_at either $((base + 4056 + (p * 7) % 24))
+		flip_at either $((base + 4080 + (p * 5) % 16))
 	done
 	note "a whole page of zeros; pages swapped"
-	# dd block N (4096 bytes) is page N-1: page 1 starts at byte 8192.
 	cp "$V" "$W"
-	dd if=/dev/zero of="$W" bs=4096 seek=3 count=1 conv=notrunc status=none
+	dd if=/dev/zero of="$W" bs="$PAGE" seek=$((HDR_AREA / PAGE + 1)) count=1 \
+		conv=notrunc status=none
 	judge either "page 2 zeroed"
 	swap_pages refuse 1 2
 	swap_pages either 2 3
@@ -229,9 +268,10 @@ page_flips()
 # swap_pages MODE P Q: exchange pages P and Q (1-based) of a fresh copy.
 swap_pages()
 {
+	local p=$((HDR_AREA / PAGE - 1 + $2)) q=$((HDR_AREA / PAGE - 1 + $3))
 	cp "$V" "$W"
-	dd if="$V" of="$W" bs=4096 skip=$(($2 + 1)) seek=$(($3 + 1)) count=1 conv=notrunc status=none
-	dd if="$V" of="$W" bs=4096 skip=$(($3 + 1)) seek=$(($2 + 1)) count=1 conv=notrunc status=none
+	dd if="$V" of="$W" bs="$PAGE" skip="$p" seek="$q" count=1 conv=notrunc status=none
+	dd if="$V" of="$W" bs="$PAGE" skip="$q" seek="$p" count=1 conv=notrunc status=none
 	cmp -s "$V" "$W" && fail "swapping pages $2 and $3 changed nothing"
 	judge "$1" "pages $2 and $3 swapped"
 }

@@ -6,10 +6,6 @@
 . "$(dirname "$0")/lib.sh" "$@"
 
 [ "$(id -u)" -eq 0 ] || skip "needs root to mount a small tmpfs"
-mkdir "$T/full"
-mount -t tmpfs -o size=200k amparo-test "$T/full" 2>/dev/null ||
-	skip "mount -t tmpfs is not allowed here"
-track_mount "$T/full"
 
 V=$T/v.amp
 make_vault "$V"
@@ -20,6 +16,12 @@ add_doc "$V" "Largo" "$T/b2"
 pass "$PW" ls "$V"
 assert_status 0
 cp "$T/out" "$T/ls.ok"
+
+# Room for the vault and about 200 KiB more.
+mkdir "$T/full"
+mount -t tmpfs -o size=$(($(file_size "$V") / 1024 + 200))k amparo-test \
+	"$T/full" 2>/dev/null || skip "mount -t tmpfs is not allowed here"
+track_mount "$T/full"
 # Bigger than the whole file system.
 line='texto que no cabe en el disco, con acentos: información, ñandú'
 for i in $(seq 1 6000); do echo "$i $line"; done >"$T/huge"

@@ -181,3 +181,38 @@ flip()
 }
 
 file_size() { stat -c %s "$1"; }
+
+# le32 FILE OFFSET: the little-endian 32-bit number at OFFSET.
+le32()
+{
+	local b
+	read -r -a b < <(od -An -tu1 -j "$2" -N4 "$1")
+	[ "${#b[@]}" -eq 4 ] || fail "no 4 bytes at offset $2 of $1"
+	echo $((b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24))
+}
+
+# vault_layout FILE: read the header geometry from an intact vault
+# (docs/vault-format.md §2; vault/vault_int.h): HDR_SIZE, one header copy
+# (the field at offset 20); HDR_AREA, both copies, where page 1 starts;
+# NSLOTS and SLOT_SIZE (offsets 48 and 52), slots from offset 64; MAC_OFF
+# and SUM_OFF, the keyed MAC and the plain checksum, the last 64 and 32
+# bytes of a copy. Pages are PAGE=4096 bytes.
+vault_layout()
+{
+	PAGE=4096
+	[ "$(head -c 6 "$1")" = AMPARO ] || fail "$1 does not start with the magic"
+	HDR_SIZE=$(le32 "$1" 20)
+	NSLOTS=$(le32 "$1" 48)
+	SLOT_SIZE=$(le32 "$1" 52)
+	[ "$SLOT_SIZE" -gt 0 ] || SLOT_SIZE=128
+	if [ "$HDR_SIZE" -lt 4096 ] || [ $((HDR_SIZE % 4096)) -ne 0 ]; then
+		fail "implausible header size $HDR_SIZE"
+	fi
+	[ $((64 + NSLOTS * SLOT_SIZE)) -le $((HDR_SIZE - 64)) ] ||
+		fail "implausible slots: $NSLOTS of $SLOT_SIZE bytes"
+	HDR_AREA=$((2 * HDR_SIZE))
+	MAC_OFF=$((HDR_SIZE - 64))
+	SUM_OFF=$((HDR_SIZE - 32))
+	[ $(( ($(file_size "$1") - HDR_AREA) % PAGE)) -eq 0 ] ||
+		fail "$1 is not the header area and whole pages"
+}

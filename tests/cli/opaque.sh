@@ -30,6 +30,8 @@ assert_status 0
 assert_out_has "Zanahoria Confidencial"
 assert_out_has "categoriaoculta"
 
+vault_layout "$V"
+
 case_name "files beside the vault"
 [ "$(ls -A "$D")" = v.amp ] || fail "files left beside the vault: $(ls -A "$D" | tr '\n' ' ')"
 
@@ -43,7 +45,7 @@ if command -v sqlite3 >/dev/null; then
 		[ ! -s "$T/out" ] || fail "sqlite3 printed: $(head -c 200 "$T/out")"
 	done
 	case_name "sqlite3 on the pages alone"
-	tail -c +8193 "$V" >"$T/pages.db"
+	tail -c +$((HDR_AREA + 1)) "$V" >"$T/pages.db"
 	RC=0
 	sqlite3 "$T/pages.db" .tables >"$T/out" 2>"$T/err" || RC=$?
 	[ "$RC" -ne 0 ] || fail "sqlite3 read the pages as a database"
@@ -68,8 +70,8 @@ for s in "${SECRETS[@]}"; do
 done
 
 case_name "the pages look random"
-pages=$(($(file_size "$V") - 8192))
-tail -c +8193 "$V" | gzip -9 >"$T/pages.gz"
+pages=$(($(file_size "$V") - HDR_AREA))
+tail -c +$((HDR_AREA + 1)) "$V" | gzip -9 >"$T/pages.gz"
 packed=$(file_size "$T/pages.gz")
 # Ciphertext does not compress; plaintext or zeroed free space would.
 [ $((packed * 100)) -ge $((pages * 99)) ] ||

@@ -14,6 +14,7 @@ add_doc "$V" "Crisis" "$T/b2"
 pass "$PW" ls "$V"
 assert_status 0
 cp "$T/out" "$T/ls.ok"
+vault_layout "$V"
 
 # same_docs PASSPHRASE: the vault opens with it and holds both documents.
 same_docs()
@@ -93,12 +94,13 @@ $NEW" passwd "$V"
 assert_status 0
 assert_out_has "Ana"
 case_name "the header changed"
-cmp -s -n 8192 "$V" "$T/before" && fail "passwd did not change the header"
+cmp -s -n "$HDR_AREA" "$V" "$T/before" && fail "passwd did not change the header"
 case_name "the pages did not change"
 [ "$(file_size "$V")" -eq "$(file_size "$T/before")" ] || fail "passwd changed the file size"
-cmp -s -i 8192 "$V" "$T/before" || fail "passwd rewrote data pages: $(cmp -i 8192 "$V" "$T/before" | head -1)"
+cmp -s -i "$HDR_AREA" "$V" "$T/before" ||
+	fail "passwd rewrote data pages: $(cmp -i "$HDR_AREA" "$V" "$T/before" | head -1)"
 case_name "both header copies are the same"
-cmp -s -n 4096 -i 0:4096 "$V" "$V" || fail "the two header copies differ after passwd"
+cmp -s -n "$HDR_SIZE" -i "0:$HDR_SIZE" "$V" "$V" || fail "the two header copies differ after passwd"
 
 case_name "after passwd, the new passphrase"
 same_docs "$NEW"
