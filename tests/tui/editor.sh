@@ -12,11 +12,11 @@ command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77
 
 export LC_ALL=C.UTF-8
 unset TMUX
-SOCK="amparo-editor-test-$$"
 WORK=$(mktemp -d)
+SOCK="$WORK/tmux.sock" # a private server, gone with $WORK
 TIMEOUT_TICKS=400 # of 0.05 s: 20 s, room for sanitizer builds
 
-tm() { tmux -u -L "$SOCK" -f /dev/null "$@"; }
+tm() { tmux -u -S "$SOCK" -f /dev/null "$@"; }
 
 cleanup() {
 	tm kill-server >/dev/null 2>&1
