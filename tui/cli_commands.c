@@ -84,6 +84,19 @@ static int cmd_init(cli_ctx *c)
 	pass_status ps;
 	int rc;
 
+	const char *tmpl = cli_get(c, "template"), *lang = cli_get(c, "lang");
+
+	if (tmpl != NULL && strcmp(tmpl, "comprehensive") != 0) {
+		fprintf(stderr, "amparo: the only template set is "
+		        "\"comprehensive\" (see 'amparo templates')\n");
+		return EXIT_USAGE;
+	}
+	if (lang == NULL)
+		lang = "en";
+	if (strcmp(lang, "en") != 0 && strcmp(lang, "es") != 0) {
+		fprintf(stderr, "amparo: --lang is en or es\n");
+		return EXIT_USAGE;
+	}
 	if (access(c->argv[0], F_OK) == 0) {
 		fprintf(stderr, "amparo: %s already exists; refusing to "
 		        "overwrite it\n", c->argv[0]);
@@ -116,6 +129,14 @@ static int cmd_init(cli_ctx *c)
 		goto out;
 	}
 	printf("Created %s with %s as its first admin.\n", c->argv[0], name);
+	if (tmpl != NULL) {
+		vault *v = NULL;
+
+		if (vault_open(c->argv[0], pass.buf, pass.len, 0, &v, &err) != VAULT_OK)
+			rc = cli_report(NULL, &err);
+		else
+			rc = cli_close(v, cli_add_templates(c, v, lang));
+	}
 out:
 	pass_free(&pass);
 	free(asked);
@@ -155,7 +176,8 @@ out:
 	return cli_close(v, rc);
 }
 
-static const char *const init_opts[] = {"name=", NULL};
+static const char *const init_opts[] = {"name=", "template=", "lang=", NULL};
+static const char *const templates_opts[] = {"lang=", NULL};
 static const char *const add_opts[] = {"title=", "category=", "kind=", "lang=",
                                        "review-by=", "message=", NULL};
 static const char *const edit_opts[] = {"title=", "category=", "kind=", "lang=",
@@ -168,9 +190,17 @@ static const char *const merge_opts[] = {"preview", "message=", NULL};
 static const char *const copy_opts[] = {"title=", NULL};
 
 const cli_command cli_commands[] = {
-	{"init", "FILE [--name NAME]",
-	 "create a new vault; you become its first admin", init_opts, 1, 1,
-	 cmd_init},
+	{"init", "FILE [--name NAME] [--template comprehensive --lang en|es]",
+	 "create a new vault; you become its first admin (with the template "
+	 "library as drafts)", init_opts, 1, 1, cmd_init},
+	{"templates", "[--lang en|es]", "list the built-in template library",
+	 templates_opts, 0, 0, cmd_templates},
+	{"walk", "FILE DOC",
+	 "a document's walkthrough, step by step; finishing acknowledges the "
+	 "approved revision", NULL, 2, 2, cmd_walk},
+	{"status", "FILE",
+	 "who has read each approved document, reviews due, merges needed",
+	 NULL, 1, 1, cmd_status},
 	{"add", "FILE --title TITLE [--category CAT] [--kind policy|protocol|checklist]\n"
 	        "                [--lang LANG] [--review-by YYYY-MM-DD] [--message MSG]",
 	 "add a document, its text read from standard input", add_opts, 1, 1,

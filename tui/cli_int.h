@@ -42,5 +42,10 @@ int cmd_import(cli_ctx *c);
 int cmd_sync(cli_ctx *c);
 int cmd_merge(cli_ctx *c);
 int cmd_copy(cli_ctx *c);
+int cmd_templates(cli_ctx *c);
+int cmd_walk(cli_ctx *c);
+int cmd_status(cli_ctx *c);
+/* Add the template library in lang to v as drafts. */
+int cli_add_templates(cli_ctx *c, vault *v, const char *lang);
 
 #endif

@@ -193,6 +193,7 @@ static const char *const migrations[] = {
 	"  kind INTEGER NOT NULL,"
 	"  category TEXT NOT NULL,"
 	"  lang TEXT NOT NULL,"
+	"  template TEXT NOT NULL,"
 	"  review_by INTEGER NOT NULL,"
 	"  head BLOB NOT NULL,"
 	"  nheads INTEGER NOT NULL,"

@@ -201,6 +201,7 @@ vault_status vault_doc_copy(vault *v, const char *ref, const char *title,
 	m.title = title != NULL ? title : d->title;
 	m.category = d->category;
 	m.lang = d->lang;
+	m.template_id = d->template_id;
 	m.kind = d->kind;
 	snprintf(msg, sizeof msg, "Copied from %.12s revision %.12s", d->id, d->rev);
 	m.message = msg;

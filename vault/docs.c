@@ -33,6 +33,7 @@ void vault_doc_free(vault_doc *d)
 	free(d->title);
 	free(d->category);
 	free(d->lang);
+	free(d->template_id);
 	free(d->author);
 	free(d->message);
 	if (d->body != NULL)
@@ -290,6 +291,7 @@ vault_status vault_doc_add(vault *v, const vault_meta *m, const char *body,
 	ac_random(o.doc, OBJ_DOC_BYTES);
 	o.kind = (uint8_t)(m->kind ? m->kind : KIND_POLICY);
 	o.lang = cstr(m->lang ? m->lang : "en");
+	o.tmpl = cstr(m->template_id);
 	o.category = cstr(m->category ? m->category : "general");
 	o.title = cstr(m->title);
 	o.review_by = m->review_by;
@@ -524,7 +526,7 @@ fail:
 	"d.doc, d.title, d.category, d.lang, d.kind, d.status, d.nheads," \
 	" d.review_by, d.created, d.updated, d.head, d.approved," \
 	" (SELECT m.name FROM revisions r JOIN members m ON m.key = r.author" \
-	"  WHERE r.id = d.head), d.origin FROM documents d "
+	"  WHERE r.id = d.head), d.origin, d.template FROM documents d "
 
 static char *col_dup(sqlite3_stmt *st, int i)
 {
@@ -553,12 +555,13 @@ static vault_doc *doc_from_row(vault *v, sqlite3_stmt *st)
 	if (sqlite3_column_bytes(st, 11) == OBJ_ID_BYTES)
 		obj_hex(sqlite3_column_blob(st, 11), OBJ_ID_BYTES, d->approved);
 	d->author = col_dup(st, 12);
+	d->template_id = col_dup(st, 14);
 	d->reference = sqlite3_column_bytes(st, 13) == VAULT_ID_BYTES &&
 	               memcmp(sqlite3_column_blob(st, 13), v->header.vault_id,
 	                      VAULT_ID_BYTES) != 0;
 	d->message = strdup("");
 	if (d->title == NULL || d->category == NULL || d->lang == NULL ||
-	    d->author == NULL || d->message == NULL) {
+	    d->author == NULL || d->message == NULL || d->template_id == NULL) {
 		vault_doc_free(d);
 		return NULL;
 	}
@@ -611,9 +614,11 @@ static vault_status doc_at(vault *v, vault_doc *d, const uint8_t rev[OBJ_ID_BYTE
 	free(d->title);
 	free(d->category);
 	free(d->lang);
+	free(d->template_id);
 	free(d->author);
 	free(d->message);
 	d->title = strndup(o.title.p, o.title.len);
+	d->template_id = strndup(o.tmpl.p, o.tmpl.len);
 	d->category = strndup(o.category.p, o.category.len);
 	d->lang = strndup(o.lang.p, o.lang.len);
 	d->message = strndup(o.message.p, o.message.len);
@@ -629,7 +634,8 @@ static vault_status doc_at(vault *v, vault_doc *d, const uint8_t rev[OBJ_ID_BYTE
 	}
 	free(data);
 	if (d->title == NULL || d->category == NULL || d->lang == NULL ||
-	    d->message == NULL || d->author == NULL || d->body == NULL)
+	    d->message == NULL || d->author == NULL || d->body == NULL ||
+	    d->template_id == NULL)
 		return vault_fail(err, VAULT_ENOMEM, "out of memory");
 	return VAULT_OK;
 }

@@ -186,6 +186,7 @@ int obj_encode(const obj *o, uint8_t **out, size_t *len)
 		w_parents(&w, o);
 		w_u8(&w, o->kind);
 		w_str(&w, o->lang);
+		w_str(&w, o->tmpl);
 		w_str(&w, o->category);
 		w_str(&w, o->title);
 		w_i64(&w, o->review_by);
@@ -366,6 +367,7 @@ int obj_decode(const uint8_t *buf, size_t len, obj *o)
 		r_parents(&r, o);
 		o->kind = r_u8(&r);
 		o->lang = r_str(&r);
+		o->tmpl = r_str(&r);
 		o->category = r_str(&r);
 		o->title = r_str(&r);
 		o->review_by = r_i64(&r);

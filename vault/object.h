@@ -59,7 +59,8 @@ typedef struct {
 	uint32_t nparents;
 	uint8_t parents[OBJ_MAX_PARENTS][OBJ_ID_BYTES];
 	uint8_t kind;
-	obj_str lang, category, title, message, body;
+	obj_str lang, tmpl, category, title, message, body; /* tmpl: the
+	                                   template it started from, or "" */
 	int64_t review_by;
 	uint8_t rev[OBJ_ID_BYTES];      /* STATUS, ACK: the revision named */
 	uint8_t status;

@@ -621,12 +621,13 @@ vault_status store_doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 		nheads = heads_distinct(v, doc, &o);
 	rc = db_prepare(v->db,
 	                "INSERT INTO documents(doc, title, kind, category, lang,"
-	                " review_by, head, nheads, status, approved, created,"
-	                " updated, origin) VALUES (:doc, :title, :kind, :cat,"
-	                " :lang, :review, :head, :n, :status, :appr, :created,"
-	                " :updated, :origin) ON CONFLICT(doc) DO UPDATE SET"
-	                " title = :title, kind = :kind, category = :cat,"
-	                " lang = :lang, review_by = :review, head = :head,"
+	                " template, review_by, head, nheads, status, approved,"
+	                " created, updated, origin) VALUES (:doc, :title, :kind,"
+	                " :cat, :lang, :tmpl, :review, :head, :n, :status, :appr,"
+	                " :created, :updated, :origin) ON CONFLICT(doc) DO UPDATE"
+	                " SET title = :title, kind = :kind, category = :cat,"
+	                " lang = :lang, template = :tmpl, review_by = :review,"
+	                " head = :head,"
 	                " nheads = :n, status = :status, approved = :appr,"
 	                " updated = :updated", &st, err);
 	if (rc != VAULT_OK)
@@ -639,6 +640,8 @@ vault_status store_doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 	                  o.category.p, (int)o.category.len, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":lang"),
 	                  o.lang.p, (int)o.lang.len, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":tmpl"),
+	                  o.tmpl.p, (int)o.tmpl.len, SQLITE_TRANSIENT);
 	db_bind_int64(st, ":review", o.review_by);
 	db_bind_blob(st, ":head", head, OBJ_ID_BYTES);
 	db_bind_int64(st, ":n", nheads);

@@ -93,6 +93,7 @@ typedef struct {
 	char *title;
 	char *category;
 	char *lang;
+	char *template_id;            /* the template it started from, or "" */
 	char *author;                 /* of the revision shown */
 	char *message;
 	char *body;
@@ -117,6 +118,7 @@ typedef struct {
 	const char *title;
 	const char *category;
 	const char *lang;
+	const char *template_id;
 	int kind;
 	int64_t review_by;
 	const char *message;
@@ -238,6 +240,27 @@ typedef struct {
 typedef void (*vault_problem_fn)(const vault_problem *p, void *ctx);
 vault_status vault_verify(vault *v, vault_problem_fn fn, void *ctx,
                           uint64_t *checked, vault_err *err);
+
+/* --- Acknowledgements --------------------------------------------------- */
+
+/* Record that the acting member read and understood the latest approved
+ * revision of a document, with a walkthrough score. VAULT_ENOTFOUND when
+ * no revision is approved yet. */
+vault_status vault_ack(vault *v, const char *ref, int score, int total,
+                       vault_err *err);
+
+typedef struct {
+	const char *member;
+	int acked;        /* acknowledged the latest approved revision */
+	int acked_older;  /* acknowledged only an older approved revision */
+	int score, total; /* of the acknowledgement, when acked */
+	int64_t time;
+} vault_ack_info;
+typedef int (*vault_ack_fn)(const vault_ack_info *a, void *ctx);
+/* For every current member of this vault: where they stand on the
+ * document's latest approved revision. */
+vault_status vault_ack_each(vault *v, const char *ref, vault_ack_fn fn,
+                            void *ctx, vault_err *err);
 
 /* --- Sync: sealed, signed bundles (docs/bundle-format.md) ----------- */
 
