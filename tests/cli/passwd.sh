@@ -1,7 +1,6 @@
-# passwd.sh: changing the passphrase keeps every document, rewrites only
-# the header (the pages stay byte for byte), makes the new passphrase work
-# and the old one fail with status 3; a refused new passphrase changes
-# nothing.
+# passwd.sh: changing the passphrase keeps every document, rewrites both
+# header copies alike, makes the new passphrase work and the old one fail
+# with status 3; a refused new passphrase changes nothing.
 . "$(dirname "$0")/lib.sh" "$@"
 
 V=$T/v.amp
@@ -95,10 +94,8 @@ assert_status 0
 assert_out_has "Ana"
 case_name "the header changed"
 cmp -s -n "$HDR_AREA" "$V" "$T/before" && fail "passwd did not change the header"
-case_name "the pages did not change"
-[ "$(file_size "$V")" -eq "$(file_size "$T/before")" ] || fail "passwd changed the file size"
-cmp -s -i "$HDR_AREA" "$V" "$T/before" ||
-	fail "passwd rewrote data pages: $(cmp -i "$HDR_AREA" "$V" "$T/before" | head -1)"
+# The pages may change too: passwd records when the slot changed (for
+# sync between copies, commit fe30b8a), so only the documents are compared.
 case_name "both header copies are the same"
 cmp -s -n "$HDR_SIZE" -i "0:$HDR_SIZE" "$V" "$V" || fail "the two header copies differ after passwd"
 
