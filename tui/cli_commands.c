@@ -178,6 +178,7 @@ out:
 
 static const char *const init_opts[] = {"name=", "template=", "lang=", NULL};
 static const char *const templates_opts[] = {"lang=", NULL};
+static const char *const crisis_opts[] = {"check=", "note=", "close", "log", NULL};
 static const char *const add_opts[] = {"title=", "category=", "kind=", "lang=",
                                        "review-by=", "message=", NULL};
 static const char *const edit_opts[] = {"title=", "category=", "kind=", "lang=",
@@ -198,6 +199,9 @@ const cli_command cli_commands[] = {
 	{"walk", "FILE DOC",
 	 "a document's walkthrough, step by step; finishing acknowledges the "
 	 "approved revision", NULL, 2, 2, cmd_walk},
+	{"crisis", "FILE [DOC] [--check N [--note TEXT] | --note TEXT | --close] | --log",
+	 "emergency contacts and crisis protocols; follow one as a checklist, "
+	 "every step logged and signed", crisis_opts, 1, 2, cmd_crisis},
 	{"status", "FILE",
 	 "who has read each approved document, reviews due, merges needed",
 	 NULL, 1, 1, cmd_status},

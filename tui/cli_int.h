@@ -45,6 +45,7 @@ int cmd_copy(cli_ctx *c);
 int cmd_templates(cli_ctx *c);
 int cmd_walk(cli_ctx *c);
 int cmd_status(cli_ctx *c);
+int cmd_crisis(cli_ctx *c);
 /* Add the template library in lang to v as drafts. */
 int cli_add_templates(cli_ctx *c, vault *v, const char *lang);
 

@@ -205,6 +205,14 @@ int obj_encode(const obj *o, uint8_t **out, size_t *len)
 		w_u8(&w, o->score);
 		w_u8(&w, o->total);
 		break;
+	case OBJ_INCIDENT:
+		w_bytes(&w, o->doc, OBJ_DOC_BYTES);
+		w_bytes(&w, o->rev, OBJ_ID_BYTES);
+		w_u8(&w, o->act);
+		w_bytes(&w, o->incident, OBJ_ID_BYTES);
+		w_u32(&w, o->item);
+		w_str(&w, o->note);
+		break;
 	default:
 		w.failed = 1;
 	}
@@ -329,6 +337,8 @@ static int enum_ok(const obj *o)
 		return o->status >= STATUS_DRAFT && o->status <= STATUS_ARCHIVED;
 	case OBJ_ACK:
 		return o->total > 0 && o->score <= o->total;
+	case OBJ_INCIDENT:
+		return o->act >= INCIDENT_OPEN && o->act <= INCIDENT_CLOSE;
 	default:
 		return 0;
 	}
@@ -386,6 +396,14 @@ int obj_decode(const uint8_t *buf, size_t len, obj *o)
 		o->score = r_u8(&r);
 		o->total = r_u8(&r);
 		break;
+	case OBJ_INCIDENT:
+		r_copy(&r, o->doc, OBJ_DOC_BYTES);
+		r_copy(&r, o->rev, OBJ_ID_BYTES);
+		o->act = r_u8(&r);
+		r_copy(&r, o->incident, OBJ_ID_BYTES);
+		o->item = r_u32(&r);
+		o->note = r_str(&r);
+		break;
 	default:
 		return -1;
 	}
@@ -414,7 +432,8 @@ int obj_sig_ok(const uint8_t *buf, size_t len, const uint8_t author[OBJ_KEY_BYTE
 const char *obj_type_name(int type)
 {
 	static const char *const names[] = {"?", "genesis", "member",
-	                                    "revision", "status", "acknowledgement"};
+	                                    "revision", "status", "acknowledgement",
+	                                    "incident entry"};
 
 	return type > 0 && type <= OBJ_TYPE_MAX ? names[type] : "unknown";
 }

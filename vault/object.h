@@ -22,12 +22,15 @@ typedef enum {
 	OBJ_REVISION = 3,
 	OBJ_STATUS = 4,
 	OBJ_ACK = 5,
-	OBJ_TYPE_MAX = 5
+	OBJ_INCIDENT = 6, /* crisis mode: an incident opened, an item checked, a note */
+	OBJ_TYPE_MAX = 6
 } obj_type;
 
 typedef enum { MEMBER_ADD = 1, MEMBER_REMOVE = 2, MEMBER_ROLE = 3 } obj_member_action;
 typedef enum { ROLE_ADMIN = 1, ROLE_EDITOR = 2, ROLE_STAFF = 3 } obj_role;
 typedef enum { KIND_POLICY = 1, KIND_PROTOCOL = 2, KIND_CHECKLIST = 3 } obj_kind;
+typedef enum { INCIDENT_OPEN = 1, INCIDENT_CHECK = 2, INCIDENT_NOTE = 3,
+               INCIDENT_CLOSE = 4 } obj_incident_action;
 typedef enum {
 	STATUS_DRAFT = 1,
 	STATUS_REVIEW = 2,
@@ -65,6 +68,11 @@ typedef struct {
 	uint8_t rev[OBJ_ID_BYTES];      /* STATUS, ACK: the revision named */
 	uint8_t status;
 	uint8_t score, total;           /* ACK */
+	uint8_t act;                    /* INCIDENT: obj_incident_action */
+	uint8_t incident[OBJ_ID_BYTES]; /* INCIDENT: the opening object
+	                                   (zero when opening) */
+	uint32_t item;                  /* INCIDENT: checklist item, from 1 */
+	obj_str note;                   /* INCIDENT: item text or note */
 } obj;
 
 /* Encode o canonically into a malloc'd buffer. Parents are sorted and must

@@ -337,6 +337,46 @@ static vault_status index_status(vault *v, const uint8_t id[OBJ_ID_BYTES],
 	return o->type == OBJ_STATUS ? doc_refresh(v, o->doc, err) : VAULT_OK;
 }
 
+/* An incident entry names the revision of the protocol followed and,
+ * unless it opens one, the incident it belongs to. */
+static vault_status index_incident(vault *v, const uint8_t id[OBJ_ID_BYTES],
+                                   const obj *o, vault_err *err)
+{
+	static const uint8_t zero[OBJ_ID_BYTES];
+	sqlite3_stmt *st = NULL;
+	vault_status rc;
+	int opening = o->act == INCIDENT_OPEN;
+
+	if (opening != (memcmp(o->incident, zero, OBJ_ID_BYTES) == 0))
+		return vault_fail(err, VAULT_EDAMAGED, "a malformed incident entry");
+	rc = db_prepare(v->db,
+	                "INSERT INTO incidents(id, incident, doc, rev, act, item,"
+	                " note, author, time) SELECT :id, :inc, :doc, :rev, :act,"
+	                " :item, :note, :author, :time"
+	                " WHERE EXISTS (SELECT 1 FROM revisions WHERE id = :rev AND doc = :doc)"
+	                " AND (:opening OR EXISTS (SELECT 1 FROM incidents WHERE"
+	                " id = :inc AND act = 1))", &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
+	db_bind_blob(st, ":inc", opening ? id : o->incident, OBJ_ID_BYTES);
+	db_bind_blob(st, ":doc", o->doc, OBJ_DOC_BYTES);
+	db_bind_blob(st, ":rev", o->rev, OBJ_ID_BYTES);
+	db_bind_int64(st, ":act", o->act);
+	db_bind_int64(st, ":item", o->item);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":note"), o->note.p,
+	                  (int)o->note.len, SQLITE_TRANSIENT);
+	db_bind_blob(st, ":author", o->author, OBJ_KEY_BYTES);
+	db_bind_int64(st, ":time", o->time);
+	db_bind_int64(st, ":opening", opening);
+	rc = step_done(v, st, err, "recording an incident entry");
+	if (rc == VAULT_OK && sqlite3_changes(v->db) == 0)
+		rc = vault_fail(err, VAULT_ENOTFOUND, "missing prerequisite: the "
+		                "protocol revision or incident an entry names is not "
+		                "in this vault");
+	return rc;
+}
+
 static vault_status index_object(vault *v, const uint8_t id[OBJ_ID_BYTES],
                                  const obj *o, vault_err *err)
 {
@@ -349,6 +389,8 @@ static vault_status index_object(vault *v, const uint8_t id[OBJ_ID_BYTES],
 	case OBJ_STATUS:
 	case OBJ_ACK:
 		return index_status(v, id, o, err);
+	case OBJ_INCIDENT:
+		return index_incident(v, id, o, err);
 	default:
 		return vault_fail(err, VAULT_EDAMAGED, "unknown object type %d",
 		                  o->type);

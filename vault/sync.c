@@ -103,8 +103,11 @@ static vault_status add_prereqs(vault *v, selection *sel, vault_err *err)
 		}
 		for (uint32_t i = 0; i < o.nparents; i++)
 			idset_add(&want, o.parents[i]);
-		if (o.type == OBJ_STATUS || o.type == OBJ_ACK)
+		if (o.type == OBJ_STATUS || o.type == OBJ_ACK ||
+		    o.type == OBJ_INCIDENT)
 			idset_add(&want, o.rev);
+		if (o.type == OBJ_INCIDENT && o.act != INCIDENT_OPEN)
+			idset_add(&want, o.incident);
 		if (o.type != OBJ_GENESIS && admission(v, o.vault, o.author, o.time, id))
 			idset_add(&want, id);
 		off += 4 + len + OBJ_SIG_BYTES;
@@ -144,6 +147,7 @@ static vault_status select_objects(vault *v, int64_t since, int partners,
 		    sqlite3_column_bytes(st, 3) != OBJ_SIG_BYTES || len < 22)
 			continue;
 		if (partners && (sqlite3_column_int(st, 4) == OBJ_ACK ||
+		                 sqlite3_column_int(st, 4) == OBJ_INCIDENT ||
 		                 memcmp(data + 6, v->header.vault_id, VAULT_ID_BYTES) != 0))
 			continue;
 		if (skip != NULL && idset_has(skip, id))

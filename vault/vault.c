@@ -264,13 +264,17 @@ static vault_status load_member(vault *v, vault_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	vault_status rc;
+	int src;
 
 	rc = db_prepare(v->db, "SELECT name, role, removed FROM members"
 	                " WHERE key = :key", &st, err);
 	if (rc != VAULT_OK)
 		return rc;
 	db_bind_blob(st, ":key", v->mk->sign_pk, OBJ_KEY_BYTES);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	src = sqlite3_step(st);
+	if (src != SQLITE_ROW && src != SQLITE_DONE) {
+		rc = db_fail(v->db, src, err, "reading the member list");
+	} else if (src == SQLITE_DONE) {
 		rc = vault_fail(err, VAULT_EDAMAGED,
 		                "%s is damaged: the key slot that opened it "
 		                "belongs to no member", v->path);

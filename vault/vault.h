@@ -262,6 +262,39 @@ typedef int (*vault_ack_fn)(const vault_ack_info *a, void *ctx);
 vault_status vault_ack_each(vault *v, const char *ref, vault_ack_fn fn,
                             void *ctx, vault_err *err);
 
+/* --- Crisis mode: incident logs ---------------------------------------- */
+
+enum { VAULT_INCIDENT_OPEN = 1, VAULT_INCIDENT_CHECK = 2,
+       VAULT_INCIDENT_NOTE = 3, VAULT_INCIDENT_CLOSE = 4 };
+
+/* Start an incident that follows protocol ref (its latest approved
+ * revision, else its current one). id_out: the incident's id. */
+vault_status vault_incident_open(vault *v, const char *ref, const char *note,
+                                 char id_out[VAULT_REV_HEX], vault_err *err);
+/* Add an entry to an open incident (id or unique prefix): check item
+ * (from 1) off with an optional note, add a note, or close it. */
+vault_status vault_incident_add(vault *v, const char *incident, int act,
+                                unsigned item, const char *note,
+                                vault_err *err);
+
+typedef struct {
+	char incident[VAULT_REV_HEX];
+	const char *protocol; /* the protocol's title */
+	char doc[VAULT_ID_HEX];
+	char rev[VAULT_REV_HEX];
+	int act;
+	unsigned item;
+	const char *note;
+	const char *author;
+	int64_t time;
+} vault_incident_entry;
+typedef int (*vault_incident_fn)(const vault_incident_entry *e, void *ctx);
+/* Every entry of every incident (or of one, when incident is not NULL),
+ * oldest incident first, each in time order. */
+vault_status vault_incident_each(vault *v, const char *incident,
+                                 vault_incident_fn fn, void *ctx,
+                                 vault_err *err);
+
 /* --- Sync: sealed, signed bundles (docs/bundle-format.md) ----------- */
 
 #define VAULT_ADDRESS_LEN 80 /* "amparo1" + 72 hex digits + NUL */

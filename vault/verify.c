@@ -164,7 +164,8 @@ static const char *reference_problem(sqlite3_stmt *st, const obj *o)
 		for (uint32_t i = 0; i < o->nparents; i++)
 			if (!has_revision(st, o->parents[i]))
 				return "a parent revision is missing";
-	} else if (o->type == OBJ_STATUS || o->type == OBJ_ACK) {
+	} else if (o->type == OBJ_STATUS || o->type == OBJ_ACK ||
+	           o->type == OBJ_INCIDENT) {
 		if (!has_revision(st, o->rev))
 			return "the revision it names is missing";
 	}
