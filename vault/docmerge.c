@@ -7,8 +7,10 @@
 #include "merge.h"
 #include "vault_int.h"
 
-/* The two newest heads of a document and their best common ancestor (the
- * newest revision that both descend from). */
+/* The two newest heads of a document and their best common ancestor: a
+ * revision both descend from that no other such revision descends from
+ * (the newest, if there are several). Times alone cannot tell: a
+ * revision and its parent made in the same second share one. */
 static vault_status merge_points(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
                                  uint8_t ours[OBJ_ID_BYTES],
                                  uint8_t theirs[OBJ_ID_BYTES],
@@ -18,9 +20,12 @@ static vault_status merge_points(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 	static const char sql[] =
 		"WITH RECURSIVE"
 		" a(id) AS (SELECT :a UNION SELECT p.parent FROM parents p JOIN a ON p.rev = a.id),"
-		" b(id) AS (SELECT :b UNION SELECT p.parent FROM parents p JOIN b ON p.rev = b.id)"
-		" SELECT r.id FROM revisions r WHERE r.id IN (SELECT id FROM a)"
-		" AND r.id IN (SELECT id FROM b) ORDER BY r.time DESC, r.id DESC LIMIT 1";
+		" b(id) AS (SELECT :b UNION SELECT p.parent FROM parents p JOIN b ON p.rev = b.id),"
+		" c(id) AS (SELECT id FROM a INTERSECT SELECT id FROM b)"
+		" SELECT r.id FROM revisions r WHERE r.id IN c"
+		" AND NOT EXISTS (SELECT 1 FROM parents p WHERE p.parent = r.id"
+		"                 AND p.rev IN c)"
+		" ORDER BY r.time DESC, r.id DESC LIMIT 1";
 	sqlite3_stmt *st = NULL;
 	vault_status rc;
 	int n = 0;
