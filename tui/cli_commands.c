@@ -178,6 +178,8 @@ out:
 
 static const char *const init_opts[] = {"name=", "template=", "lang=", NULL};
 static const char *const templates_opts[] = {"lang=", NULL};
+static const char *const exportdoc_opts[] = {"format=", "out=", "rev=", NULL};
+static const char *const importdoc_opts[] = {"doc=", "title=", "message=", NULL};
 static const char *const crisis_opts[] = {"check=", "note=", "close", "log", NULL};
 static const char *const add_opts[] = {"title=", "category=", "kind=", "lang=",
                                        "review-by=", "message=", NULL};
@@ -246,6 +248,13 @@ const cli_command cli_commands[] = {
 	{"copy", "FILE DOC [--title TITLE]",
 	 "copy a partner's reference document into a new draft", copy_opts, 2,
 	 2, cmd_copy},
+	{"export-doc", "FILE DOC [--format md|html] [--out PATH] [--rev REV]",
+	 "write a document as Markdown or printable HTML (plaintext: keep it "
+	 "safe)", exportdoc_opts, 2, 2, cmd_export_doc},
+	{"import-doc", "FILE PATH.md [--doc DOC] [--title T] [--message MSG]",
+	 "add a Markdown file as a new document, or as a new revision of DOC "
+	 "(or of the document with its title)", importdoc_opts, 2, 2,
+	 cmd_import_doc},
 	{"address", "FILE", "print this vault's address, for partners", NULL,
 	 1, 1, cmd_address},
 	{"export", "FILE OUT [--all] [--peer NAME] [--to ADDRESS]...",

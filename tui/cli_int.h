@@ -46,6 +46,8 @@ int cmd_templates(cli_ctx *c);
 int cmd_walk(cli_ctx *c);
 int cmd_status(cli_ctx *c);
 int cmd_crisis(cli_ctx *c);
+int cmd_export_doc(cli_ctx *c);
+int cmd_import_doc(cli_ctx *c);
 /* Add the template library in lang to v as drafts. */
 int cli_add_templates(cli_ctx *c, vault *v, const char *lang);
 
