@@ -1,28 +1,26 @@
 #!/bin/sh
-# Create (once) and open a demo vault. The passphrase is printed: this vault
-# is for trying Amparo out, never for real data.
+# Create (once) and open a demo vault, started from the built-in template
+# library. The passphrase is printed: this vault is for trying Amparo out,
+# never for real data.
 set -eu
 amparo=${1:-build/tui/amparo}
 dir=demo
 vault=$dir/demo.amparo
 pass="demo passphrase for trying amparo"
+lang=en
+case "${LANG:-}" in es*) lang=es ;; esac
 mkdir -p "$dir"
 if [ ! -f "$vault" ]; then
-	printf '%s\n' "$pass" | "$amparo" init "$vault" --name "Demo Admin" --passphrase-fd 0
-	for f in policies/en/00-comprehensive-policy.md policies/en/09-detention.md; do
-		[ -f "$f" ] || continue
-		title=$(sed -n 's/^title: //p' "$f" | head -n 1)
-		cat=$(sed -n 's/^category: //p' "$f" | head -n 1)
-		sed '1,/^---$/d' "$f" > "$dir/.body"
-		exec 3<<EOT
-$pass
-EOT
-		"$amparo" add "$vault" --title "$title" --category "$cat" --passphrase-fd 3 < "$dir/.body"
-		rm -f "$dir/.body"
-	done
+	printf '%s\n' "$pass" | "$amparo" init "$vault" --name "Demo Admin" \
+		--template comprehensive --lang "$lang" --passphrase-fd 0
 fi
 echo
 echo "Demo vault: $vault"
 echo "Demo passphrase: $pass"
 echo
+# The full-screen interface when there is a terminal and this build has
+# one; the document list otherwise.
+if [ -t 0 ] && [ -t 1 ] && "$amparo" --help | grep -q "amparo FILE "; then
+	exec "$amparo" "$vault"
+fi
 printf '%s\n' "$pass" | "$amparo" ls "$vault" --passphrase-fd 0
