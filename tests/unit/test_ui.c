@@ -1,0 +1,580 @@
+/* test_ui.c: the TUI's model (keys in, state and actions out) and its
+ * display lines (Markdown, wrapping, diffs), without a terminal. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tui/editbuf.h"
+#include "tui/ui_md.h"
+#include "tui/ui_model.h"
+
+/* ---- helpers ---- */
+
+static size_t cols_of(const ui_line *l)
+{
+	return editbuf_text_cols(l->text, l->len);
+}
+
+/* The attributes of the first occurrence of needle in line l. */
+static unsigned attr_at(const ui_line *l, const char *needle)
+{
+	const char *p = strstr(l->text, needle);
+	size_t off;
+
+	assert_non_null(p);
+	off = (size_t)(p - l->text);
+	for (size_t i = 0; i < l->nspans; i++)
+		if (off >= l->spans[i].off && off < l->spans[i].off + l->spans[i].len)
+			return l->spans[i].attr;
+	fail_msg("no span at %zu", off);
+	return 0;
+}
+
+static void spans_cover(const ui_line *l)
+{
+	size_t off = 0;
+
+	for (size_t i = 0; i < l->nspans; i++) {
+		assert_int_equal(l->spans[i].off, off);
+		off += l->spans[i].len;
+	}
+	assert_int_equal(off, l->len);
+}
+
+/* ---- wrapping and Markdown ---- */
+
+static void test_wrap_utf8_and_wide(void **state)
+{
+	ui_lines ls;
+	const char *t = "Política de viajes: ñandú 日本語の文書 detención";
+
+	(void)state;
+	ui_lines_init(&ls);
+	assert_int_equal(ui_lines_wrap(&ls, t, NULL, strlen(t), 0, 12, 0, 2), 0);
+	assert_true(ls.n >= 4);
+	for (size_t i = 0; i < ls.n; i++) {
+		assert_true(cols_of(&ls.v[i]) <= 12);
+		spans_cover(&ls.v[i]);
+	}
+	assert_string_equal(ls.v[0].text, "Política de");
+	assert_int_equal(cols_of(&ls.v[0]), 11); /* í is one column */
+	/* 日本語の文書 is 12 columns: too wide after the indent, so it is cut
+	 * between characters, never inside one. */
+	assert_string_equal(ls.v[2].text, "  ñandú");
+	assert_string_equal(ls.v[3].text, "  日本語の文");
+	assert_string_equal(ls.v[4].text, "  書");
+	ui_lines_clear(&ls);
+	assert_int_equal(ls.n, 0);
+}
+
+static void test_md_blocks(void **state)
+{
+	const char *md =
+		"# Viajes seguros\n\n"
+		"Antes de **salir**, revise *todo* el equipo con calma.\n"
+		"Segunda línea del párrafo.\n\n"
+		"## Lista\n\n"
+		"- uno\n"
+		"- dos que es un elemento largo\n"
+		"  que sigue aquí\n"
+		"- [ ] llamar a [[fill in: abogada]]\n"
+		"- [x] hecho\n"
+		"3. tercero\n";
+	ui_lines ls;
+
+	(void)state;
+	ui_lines_init(&ls);
+	assert_int_equal(ui_md_render(md, strlen(md), 30, &ls), 0);
+	for (size_t i = 0; i < ls.n; i++) {
+		assert_true(cols_of(&ls.v[i]) <= 30);
+		spans_cover(&ls.v[i]);
+	}
+	assert_string_equal(ls.v[0].text, "Viajes seguros");
+	assert_int_equal(attr_at(&ls.v[0], "Viajes"),
+	                 UI_A_BOLD | UI_A_UNDER | UI_A_HEAD);
+	assert_int_equal(ls.v[1].len, 0);
+	assert_string_equal(ls.v[2].text, "Antes de salir, revise todo el");
+	assert_int_equal(attr_at(&ls.v[2], "salir"), UI_A_BOLD);
+	assert_int_equal(attr_at(&ls.v[2], "todo"), UI_A_UNDER);
+	assert_int_equal(attr_at(&ls.v[2], "Antes"), 0);
+	assert_string_equal(ls.v[3].text, "equipo con calma. Segunda");
+	assert_string_equal(ls.v[4].text, "línea del párrafo.");
+	assert_string_equal(ls.v[6].text, "Lista");
+	assert_int_equal(attr_at(&ls.v[6], "Lista"), UI_A_BOLD | UI_A_HEAD);
+	assert_string_equal(ls.v[8].text, "• uno");
+	assert_string_equal(ls.v[9].text, "• dos que es un elemento largo");
+	assert_string_equal(ls.v[10].text, "  que sigue aquí");
+	assert_string_equal(ls.v[11].text, "[ ] llamar a [[fill in:");
+	assert_int_equal(attr_at(&ls.v[11], "[[fill"), UI_A_FIELD);
+	assert_string_equal(ls.v[12].text, "    abogada]]");
+	assert_string_equal(ls.v[13].text, "[x] hecho");
+	assert_string_equal(ls.v[14].text, "3. tercero");
+	assert_int_equal(ls.n, 15);
+	ui_lines_clear(&ls);
+}
+
+static void test_md_unpaired_marks(void **state)
+{
+	const char *md = "5 * 3 = 15 and a lone ** here [[ too\n";
+	ui_lines ls;
+
+	(void)state;
+	ui_lines_init(&ls);
+	assert_int_equal(ui_md_render(md, strlen(md), 80, &ls), 0);
+	assert_int_equal(ls.n, 1);
+	assert_string_equal(ls.v[0].text, "5 * 3 = 15 and a lone ** here [[ too");
+	assert_int_equal(ls.v[0].nspans, 1);
+	ui_lines_clear(&ls);
+}
+
+static void test_diff_words(void **state)
+{
+	const char *a = "Título\nLlamar a la abogada.\nFin\n";
+	const char *b = "Título\nLlamar a la defensora pronto.\nFin\nNuevo\n";
+	ui_lines ls;
+
+	(void)state;
+	ui_lines_init(&ls);
+	assert_int_equal(ui_diff_render(a, strlen(a), b, strlen(b), 60, "same",
+	                                &ls), 0);
+	assert_string_equal(ls.v[0].text, "@@ 1 @@");
+	assert_int_equal(ls.v[0].spans[0].attr, UI_A_DIM);
+	assert_string_equal(ls.v[1].text, "  Título");
+	assert_string_equal(ls.v[2].text, "- Llamar a la abogada.");
+	assert_int_equal(attr_at(&ls.v[2], "- "), UI_A_DEL | UI_A_BOLD);
+	assert_int_equal(attr_at(&ls.v[2], "Llamar"), UI_A_DEL);
+	assert_int_equal(attr_at(&ls.v[2], "abogada"), UI_A_DEL | UI_A_REVERSE);
+	assert_string_equal(ls.v[3].text, "+ Llamar a la defensora pronto.");
+	assert_int_equal(attr_at(&ls.v[3], "defensora"),
+	                 UI_A_ADD | UI_A_REVERSE | UI_A_UNDER);
+	assert_string_equal(ls.v[4].text, "  Fin");
+	assert_string_equal(ls.v[5].text, "+ Nuevo");
+	assert_int_equal(attr_at(&ls.v[5], "Nuevo"), UI_A_ADD);
+	ui_lines_clear(&ls);
+
+	assert_int_equal(ui_diff_render(a, strlen(a), a, strlen(a), 60,
+	                                "No changes", &ls), 0);
+	assert_int_equal(ls.n, 1);
+	assert_string_equal(ls.v[0].text, "No changes");
+	ui_lines_clear(&ls);
+}
+
+/* ---- the model ---- */
+
+typedef struct {
+	ui_state s;
+	char pass[UI_PASS_MAX + 1], pass2[UI_PASS_MAX + 1];
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+
+	assert_non_null(f);
+	ui_state_init(&f->s, 24, 80, f->pass, f->pass2, false);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+
+	ui_state_free(&f->s);
+	free(f);
+	return 0;
+}
+
+static ui_action key(ui_state *s, ui_key_kind kind, uint32_t ch)
+{
+	ui_key k = {kind, ch, 0, 0};
+
+	return ui_key_apply(s, &k);
+}
+
+static ui_action type(ui_state *s, const char *utf8)
+{
+	ui_action a = UI_ACT_NONE;
+	size_t i = 0, n = strlen(utf8);
+	uint32_t cp;
+
+	while (i < n) {
+		i += editbuf_char_decode(utf8 + i, n - i, &cp);
+		a = key(s, UI_KEY_CHAR, cp);
+	}
+	return a;
+}
+
+static ui_doc doc(const char *id, const char *title, const char *cat,
+                  int status, unsigned marks)
+{
+	ui_doc d;
+
+	memset(&d, 0, sizeof d);
+	snprintf(d.id, sizeof d.id, "%s", id);
+	d.title = strdup(title);
+	d.category = strdup(cat);
+	d.status = status;
+	d.marks = marks;
+	return d;
+}
+
+static void unlock_as(ui_state *s, int role)
+{
+	ui_doc *d = calloc(3, sizeof *d);
+
+	ui_set_unlocked(s, "Ana", role);
+	d[0] = doc("aaaa", "Copias de seguridad", "digital", 1, 0);
+	d[1] = doc("bbbb", "Contraseñas", "digital", 3, UI_MARK_ACK);
+	d[2] = doc("cccc", "Detención", "crisis", 2, UI_MARK_REVIEW_DUE);
+	ui_set_docs(s, d, 3);
+}
+
+static void test_unlock(void **state)
+{
+	fixture *f = *state;
+	ui_state *s = &f->s;
+
+	assert_int_equal(s->screen, UI_SCR_UNLOCK);
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	assert_true(s->msg[0] != '\0');
+	type(s, "contraseña ñ");
+	assert_string_equal(s->pass, "contraseña ñ");
+	key(s, UI_KEY_BACKSPACE, 0);
+	assert_string_equal(s->pass, "contraseña ");
+	/* The lock key means nothing while locked. */
+	assert_int_equal(key(s, UI_KEY_LOCK, 0), UI_ACT_NONE);
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_UNLOCK);
+	ui_set_failed(s, "Wrong passphrase");
+	assert_int_equal(s->pass_len, 0);
+	assert_int_equal(s->pass[0], 0);
+	assert_string_equal(s->msg, "Wrong passphrase");
+	assert_int_equal(s->screen, UI_SCR_UNLOCK);
+	type(s, "otra vez");
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_UNLOCK);
+	unlock_as(s, 3);
+	assert_int_equal(s->screen, UI_SCR_HOME);
+	assert_int_equal(s->pass_len, 0);
+	assert_string_equal(s->member, "Ana");
+	assert_int_equal(key(s, UI_KEY_CTRL, 'q'), UI_ACT_QUIT);
+}
+
+static void test_create_flow(void **state)
+{
+	fixture *f = *state;
+	ui_state *s = &f->s;
+
+	ui_state_free(s);
+	ui_state_init(s, 24, 80, f->pass, f->pass2, true);
+	assert_int_equal(s->screen, UI_SCR_CREATE);
+	type(s, "/tmp/bóveda.vault");
+	key(s, UI_KEY_ENTER, 0);
+	assert_string_equal(s->create_path, "/tmp/bóveda.vault");
+	assert_int_equal(s->create_step, 1);
+	type(s, "Lucía");
+	key(s, UI_KEY_ENTER, 0);
+	assert_string_equal(s->create_name, "Lucía");
+	type(s, "corta");
+	key(s, UI_KEY_ENTER, 0);
+	assert_int_equal(s->create_step, 2); /* too short */
+	type(s, " y larga");
+	key(s, UI_KEY_ENTER, 0);
+	assert_int_equal(s->create_step, 3);
+	type(s, "otra cosa");
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	assert_int_equal(s->create_step, 2); /* they differ: again */
+	assert_int_equal(s->pass_len, 0);
+	type(s, "corta y larga");
+	key(s, UI_KEY_ENTER, 0);
+	type(s, "corta y larga");
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_CREATE);
+}
+
+static void test_home_rows_and_moves(void **state)
+{
+	fixture *f = *state;
+	ui_state *s = &f->s;
+	ui_key click = {UI_KEY_CLICK, 0, 0, 0};
+
+	unlock_as(s, 3);
+	/* digital: heading, two documents; crisis: heading, one. */
+	assert_int_equal(s->nrows, 5);
+	assert_int_equal(s->row_of[0], 1);
+	assert_int_equal(s->row_of[1], 2);
+	assert_int_equal(s->row_of[2], 4);
+	assert_string_equal(ui_selected_doc(s), "aaaa");
+	key(s, UI_KEY_DOWN, 0);
+	key(s, UI_KEY_DOWN, 0);
+	key(s, UI_KEY_DOWN, 0);
+	assert_string_equal(ui_selected_doc(s), "cccc");
+	key(s, UI_KEY_HOME, 0);
+	assert_string_equal(ui_selected_doc(s), "aaaa");
+	/* A click selects (row 3 of the screen is row 2 of the list), a
+	 * second click opens. */
+	click.row = ui_content_top(s) + 2;
+	assert_int_equal(ui_key_apply(s, &click), UI_ACT_NONE);
+	assert_string_equal(ui_selected_doc(s), "bbbb");
+	assert_int_equal(ui_key_apply(s, &click), UI_ACT_OPEN);
+	/* Clicking a heading does nothing. */
+	click.row = ui_content_top(s) + 3;
+	assert_int_equal(ui_key_apply(s, &click), UI_ACT_NONE);
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_OPEN);
+	assert_int_equal(key(s, UI_KEY_CTRL, 'e'), UI_ACT_CRISIS);
+	/* Staff cannot start documents. */
+	assert_int_equal(key(s, UI_KEY_CTRL, 'n'), UI_ACT_NONE);
+	assert_int_equal(s->screen, UI_SCR_HOME);
+	assert_true(s->msg[0] != '\0');
+	/* Keeping the selection across a reload. */
+	key(s, UI_KEY_END, 0);
+	{
+		ui_doc *d = calloc(2, sizeof *d);
+
+		d[0] = doc("cccc", "Detención", "crisis", 2, 0);
+		d[1] = doc("dddd", "Viajes", "travel", 1, 0);
+		ui_set_docs(s, d, 2);
+	}
+	assert_string_equal(ui_selected_doc(s), "cccc");
+}
+
+static void test_search_as_you_type(void **state)
+{
+	fixture *f = *state;
+	ui_state *s = &f->s;
+	ui_hit *h = calloc(1, sizeof *h);
+
+	unlock_as(s, 3);
+	assert_int_equal(key(s, UI_KEY_CHAR, 'd'), UI_ACT_SEARCH);
+	assert_true(s->searching);
+	assert_int_equal(type(s, "eté"), UI_ACT_SEARCH);
+	assert_string_equal(s->query, "deté");
+	snprintf(h[0].id, sizeof h[0].id, "cccc");
+	h[0].title = strdup("Detención");
+	h[0].snippet = strdup("[Detención] arbitraria");
+	ui_set_hits(s, h, 1);
+	assert_string_equal(ui_selected_doc(s), "cccc");
+	/* '?' and letters are text while searching. */
+	assert_int_equal(key(s, UI_KEY_CHAR, '?'), UI_ACT_SEARCH);
+	assert_false(s->help);
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_OPEN);
+	for (int i = 0; i < 5; i++)
+		key(s, UI_KEY_BACKSPACE, 0);
+	assert_false(s->searching); /* empty query: back to the list */
+	assert_int_equal(s->query_len, 0);
+	type(s, "x");
+	key(s, UI_KEY_ESC, 0);
+	assert_false(s->searching);
+	assert_string_equal(ui_selected_doc(s), "aaaa");
+}
+
+static void open_reader(ui_state *s, int status, unsigned marks)
+{
+	ui_doc d = doc("bbbb", "Contraseñas", "digital", status, marks);
+	const char *body = "# Contraseñas\n\nUse un **gestor**.\n";
+
+	assert_int_equal(ui_set_reader(s, &d, body, strlen(body)), 0);
+	assert_int_equal(s->screen, UI_SCR_READER);
+}
+
+static int has_hint(const ui_state *s, const char *key_name)
+{
+	ui_hint h[16];
+	size_t n = ui_keybar(s, h, 16);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(h[i].key, key_name) == 0)
+			return 1;
+	return 0;
+}
+
+static void test_reader_roles(void **state)
+{
+	fixture *f = *state;
+	ui_state *s = &f->s;
+
+	unlock_as(s, 3); /* staff */
+	open_reader(s, 3, UI_MARK_ACK);
+	assert_string_equal(s->reader.lines.v[0].text, "Contraseñas");
+	assert_false(has_hint(s, "e"));
+	assert_false(has_hint(s, "a"));
+	assert_true(has_hint(s, "k"));
+	assert_true(has_hint(s, "^L"));
+	assert_int_equal(key(s, UI_KEY_CHAR, 'e'), UI_ACT_NONE);
+	assert_true(s->msg[0] != '\0');
+	assert_int_equal(key(s, UI_KEY_CHAR, 'a'), UI_ACT_NONE);
+	assert_int_equal(s->confirm, UI_ACT_NONE);
+	assert_int_equal(key(s, UI_KEY_CHAR, 'k'), UI_ACT_NONE);
+	assert_int_equal(s->confirm, UI_ACT_ACK);
+	assert_int_equal(key(s, UI_KEY_CHAR, 's'), UI_ACT_ACK); /* "sí" */
+	assert_int_equal(key(s, UI_KEY_CHAR, 'h'), UI_ACT_HISTORY);
+
+	s->role = 2; /* editor, a draft */
+	open_reader(s, 1, 0);
+	assert_true(has_hint(s, "e"));
+	assert_true(has_hint(s, "s"));
+	assert_false(has_hint(s, "a"));
+	assert_int_equal(key(s, UI_KEY_CHAR, 'e'), UI_ACT_EDIT);
+	assert_int_equal(key(s, UI_KEY_CHAR, 's'), UI_ACT_NONE);
+	assert_int_equal(key(s, UI_KEY_CHAR, 'n'), UI_ACT_NONE); /* declined */
+	assert_int_equal(s->confirm, UI_ACT_NONE);
+
+	s->role = 1; /* admin */
+	assert_true(has_hint(s, "a"));
+	assert_true(has_hint(s, "x"));
+	key(s, UI_KEY_CHAR, 'a');
+	assert_int_equal(key(s, UI_KEY_CHAR, 'y'), UI_ACT_APPROVE);
+	/* A partner's reference document is read-only for everyone. */
+	open_reader(s, 3, UI_MARK_REFERENCE);
+	assert_false(has_hint(s, "e"));
+	assert_int_equal(key(s, UI_KEY_CHAR, 'e'), UI_ACT_NONE);
+	assert_int_equal(key(s, UI_KEY_ESC, 0), UI_ACT_RELOAD);
+	assert_int_equal(s->screen, UI_SCR_HOME);
+}
+
+static void test_history_and_diff(void **state)
+{
+	fixture *f = *state;
+	ui_state *s = &f->s;
+	ui_rev *r = calloc(2, sizeof *r);
+	ui_lines ls;
+
+	unlock_as(s, 2);
+	open_reader(s, 1, 0);
+	snprintf(r[0].id, sizeof r[0].id, "%064d", 2);
+	snprintf(r[1].id, sizeof r[1].id, "%064d", 1);
+	r[0].author = strdup("Ana");
+	r[0].message = strdup("Añadir gestor");
+	r[1].author = strdup("Ana");
+	r[1].message = strdup("Primera");
+	ui_set_history(s, r, 2);
+	assert_int_equal(s->screen, UI_SCR_HISTORY);
+	key(s, UI_KEY_DOWN, 0);
+	assert_string_equal(ui_selected_rev(s)->message, "Primera");
+	assert_int_equal(key(s, UI_KEY_CHAR, 'r'), UI_ACT_NONE);
+	assert_int_equal(key(s, UI_KEY_CHAR, 'y'), UI_ACT_RESTORE);
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_DIFF);
+	ui_lines_init(&ls);
+	assert_int_equal(ui_diff_render("a\n", 2, "b\n", 2, 40, "-", &ls), 0);
+	ui_set_diff(s, &ls);
+	assert_int_equal(ls.n, 0); /* taken */
+	assert_int_equal(s->screen, UI_SCR_DIFF);
+	/* A resize re-renders the diff at the new width. */
+	{
+		ui_key rs = {UI_KEY_RESIZE, 0, 30, 50};
+
+		assert_int_equal(ui_key_apply(s, &rs), UI_ACT_DIFF);
+		assert_int_equal(s->cols, 50);
+	}
+	key(s, UI_KEY_CHAR, 'q');
+	assert_int_equal(s->screen, UI_SCR_HISTORY);
+	key(s, UI_KEY_ESC, 0);
+	assert_int_equal(s->screen, UI_SCR_READER);
+}
+
+static void test_help_lock_and_wipe(void **state)
+{
+	fixture *f = *state;
+	ui_state *s = &f->s;
+
+	unlock_as(s, 1);
+	open_reader(s, 1, 0);
+	assert_int_equal(key(s, UI_KEY_HELP, 0), UI_ACT_NONE);
+	assert_true(s->help);
+	assert_int_equal(key(s, UI_KEY_CHAR, 'e'), UI_ACT_NONE); /* closes help */
+	assert_false(s->help);
+	key(s, UI_KEY_CHAR, '?');
+	assert_true(s->help);
+	/* The lock key works from anywhere, overlays included. */
+	assert_int_equal(key(s, UI_KEY_LOCK, 0), UI_ACT_LOCK);
+	ui_set_locked(s, "Locked");
+	assert_int_equal(s->screen, UI_SCR_UNLOCK);
+	assert_int_equal(s->role, 0);
+	assert_null(s->docs);
+	assert_null(s->body);
+	assert_int_equal(s->reader.lines.n, 0);
+	assert_false(s->help);
+	assert_string_equal(s->member, "");
+	assert_string_equal(s->msg, "Locked");
+}
+
+static void test_crisis_checklist(void **state)
+{
+	fixture *f = *state;
+	ui_state *s = &f->s;
+	ui_doc *p = calloc(1, sizeof *p);
+	ui_item *it = calloc(2, sizeof *it);
+	ui_lines contacts;
+
+	unlock_as(s, 3);
+	ui_lines_init(&contacts);
+	ui_lines_wrap(&contacts, "Abogada: 555", NULL, 12, 0, 40, 0, 0);
+	p[0] = doc("cccc", "Detención", "crisis", 3, 0);
+	ui_set_crisis(s, &contacts, p, 1);
+	assert_int_equal(s->screen, UI_SCR_CRISIS);
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_PROTOCOL);
+	it[0].text = strdup("Avisar al equipo");
+	it[1].text = strdup("Llamar a la abogada");
+	ui_set_checklist(s, "Detención", it, 2);
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_CHECK);
+	/* The loop records it and hands the list back: on to the next. */
+	it = calloc(2, sizeof *it);
+	it[0].text = strdup("Avisar al equipo");
+	it[0].checked = 1700000000;
+	it[1].text = strdup("Llamar a la abogada");
+	ui_set_checklist(s, "Detención", it, 2);
+	assert_int_equal(s->items_list.sel, 1);
+	key(s, UI_KEY_UP, 0);
+	assert_int_equal(key(s, UI_KEY_CHAR, ' '), UI_ACT_NONE);
+	assert_true(s->msg[0] != '\0');
+	key(s, UI_KEY_CHAR, 'q');
+	assert_int_equal(s->screen, UI_SCR_CRISIS);
+	key(s, UI_KEY_CHAR, 'q');
+	assert_int_equal(s->screen, UI_SCR_HOME);
+}
+
+static void test_new_blank_prompt(void **state)
+{
+	fixture *f = *state;
+	ui_state *s = &f->s;
+	ui_doc *t = calloc(2, sizeof *t);
+
+	unlock_as(s, 2);
+	t[0] = doc("", "Blank document", "", 0, 0);
+	t[1] = doc("", "Viajes", "travel", 0, 0);
+	ui_set_templates(s, t, 2);
+	assert_int_equal(key(s, UI_KEY_CTRL, 'n'), UI_ACT_NONE);
+	assert_int_equal(s->screen, UI_SCR_TEMPLATES);
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	assert_int_equal(s->prompt, UI_PROMPT_TITLE);
+	type(s, "Título nuevo");
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NEW);
+	assert_string_equal(s->input, "Título nuevo");
+	key(s, UI_KEY_DOWN, 0);
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NEW);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_wrap_utf8_and_wide),
+		cmocka_unit_test(test_md_blocks),
+		cmocka_unit_test(test_md_unpaired_marks),
+		cmocka_unit_test(test_diff_words),
+		cmocka_unit_test_setup_teardown(test_unlock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_flow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_home_rows_and_moves, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_as_you_type, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_roles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_and_diff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_help_lock_and_wipe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crisis_checklist, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_blank_prompt, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

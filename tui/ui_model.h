@@ -1,0 +1,268 @@
+/* ui_model: the state of Amparo's terminal UI and what each key does to it.
+ *
+ * Pure functions: a key goes in, the state changes and an action comes out
+ * for the loop (ui.c) to perform against the vault, after which the loop
+ * hands the results back with the ui_set_* calls. Nothing here calls
+ * curses, the vault or libsodium, prints, or reads the clock, so every
+ * screen's behaviour is unit-tested (tests/unit/test_ui.c). ui_draw.c
+ * draws a state and changes nothing but the scroll positions it must
+ * clamp to the screen.
+ *
+ * Screens: UNLOCK (passphrase), CREATE (a new vault: path, name,
+ * passphrase twice), HOME (documents by category; search as you type),
+ * READER (a document), HISTORY (its revisions), DIFF (one revision
+ * against its parent), CRISIS (emergency contacts and protocols),
+ * CHECKLIST (a protocol followed as an incident), TEMPLATES (start a new
+ * document). Overlays on any screen: help, a yes/no question, a one-line
+ * prompt. */
+#ifndef AMPARO_UI_MODEL_H
+#define AMPARO_UI_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ui_md.h"
+
+/* Keys, as ui.c translates them from curses. */
+typedef enum {
+	UI_KEY_NONE = 0,
+	UI_KEY_CHAR,      /* ch: a printable character (code point) */
+	UI_KEY_UP, UI_KEY_DOWN, UI_KEY_LEFT, UI_KEY_RIGHT,
+	UI_KEY_PGUP, UI_KEY_PGDN, UI_KEY_HOME, UI_KEY_END,
+	UI_KEY_ENTER, UI_KEY_ESC, UI_KEY_BACKSPACE, UI_KEY_TAB,
+	UI_KEY_HELP,      /* F1 */
+	UI_KEY_LOCK,      /* ^L or F12 */
+	UI_KEY_CTRL,      /* ch: the letter of another control key, 'a'..'z' */
+	UI_KEY_RESIZE,    /* row, col: the new size in lines and columns */
+	UI_KEY_CLICK,     /* row, col: where the mouse button was pressed */
+	UI_KEY_WHEEL_UP, UI_KEY_WHEEL_DOWN
+} ui_key_kind;
+
+typedef struct {
+	ui_key_kind kind;
+	uint32_t ch;
+	int row, col;
+} ui_key;
+
+/* What the loop must do after a key. The arguments are in the state:
+ * ui_selected_doc, ui_selected_rev, s->item, s->input, s->pass... */
+typedef enum {
+	UI_ACT_NONE = 0,
+	UI_ACT_QUIT,
+	UI_ACT_UNLOCK,    /* open the vault with s->pass */
+	UI_ACT_CREATE,    /* create a vault: s->create_path, s->create_name, s->pass */
+	UI_ACT_LOCK,      /* close the vault, wipe, back to UNLOCK */
+	UI_ACT_SEARCH,    /* s->query changed: ui_set_hits (or clear) */
+	UI_ACT_OPEN,      /* load ui_selected_doc into the reader */
+	UI_ACT_EDIT,      /* edit the document in the reader */
+	UI_ACT_NEW,       /* a new document from template s->tmpl.sel (0: blank) */
+	UI_ACT_HISTORY,   /* load the history of the document in the reader */
+	UI_ACT_DIFF,      /* show ui_selected_rev against its parent */
+	UI_ACT_RESTORE,   /* restore ui_selected_rev (confirmed) */
+	UI_ACT_SUBMIT,    /* submit the document for review (confirmed) */
+	UI_ACT_APPROVE,   /* approve its current revision (confirmed) */
+	UI_ACT_ARCHIVE,   /* archive it (confirmed) */
+	UI_ACT_ACK,       /* acknowledge its approved revision (confirmed) */
+	UI_ACT_CRISIS,    /* load contacts and protocols */
+	UI_ACT_PROTOCOL,  /* follow the selected protocol: load its checklist */
+	UI_ACT_CHECK,     /* check item s->items.sel off (confirmed) */
+	UI_ACT_RELOAD     /* reload the document list (back on HOME) */
+} ui_action;
+
+typedef enum {
+	UI_SCR_UNLOCK, UI_SCR_CREATE, UI_SCR_HOME, UI_SCR_READER,
+	UI_SCR_HISTORY, UI_SCR_DIFF, UI_SCR_CRISIS, UI_SCR_CHECKLIST,
+	UI_SCR_TEMPLATES
+} ui_screen;
+
+/* Markers on a document row. */
+enum {
+	UI_MARK_REVIEW_DUE = 1u,  /* its review-by date has passed */
+	UI_MARK_MERGE = 2u,       /* two heads: needs a merge */
+	UI_MARK_ACK = 4u,         /* approved, and you have not acknowledged it */
+	UI_MARK_REFERENCE = 8u    /* a partner's reference document (read-only) */
+};
+
+/* A document row (also a protocol on CRISIS, a template on TEMPLATES). */
+typedef struct {
+	char id[33];
+	char *title;
+	char *category;
+	int status;       /* 1 draft .. 4 archived; 0 for templates */
+	unsigned marks;
+} ui_doc;
+
+/* A search hit. */
+typedef struct {
+	char id[33];
+	char *title;
+	char *snippet;    /* matches between [ and ] */
+} ui_hit;
+
+/* A revision row. */
+typedef struct {
+	char id[65];
+	char parent[65];  /* first parent, or "" */
+	char *author;
+	char *message;
+	int64_t time;
+	int approved, in_review, head;
+} ui_rev;
+
+/* A checklist item. */
+typedef struct {
+	char *text;
+	char *heading;    /* the heading above it, where it changes, or NULL */
+	int64_t checked;  /* when it was checked, 0 if not */
+} ui_item;
+
+/* A list with a selection and the first row shown. */
+typedef struct {
+	size_t n, sel, top;
+} ui_list;
+
+/* A text view: lines and the first one shown. */
+typedef struct {
+	ui_lines lines;
+	size_t top;
+} ui_view;
+
+/* One hint of the key bar: the key as shown and what it does. */
+typedef struct {
+	const char *key;
+	const char *label;
+} ui_hint;
+
+#define UI_INPUT_MAX 512
+#define UI_PASS_MAX 1024
+
+typedef struct {
+	ui_screen screen;
+	int rows, cols;
+	char msg[320];           /* the status line, or "" */
+	bool help;               /* the help overlay is up */
+	ui_action confirm;       /* a question awaiting y/n, or UI_ACT_NONE */
+	char question[320];
+	int prompt;              /* a one-line prompt is up (UI_PROMPT_*) */
+	char input[UI_INPUT_MAX];/* the prompt's or a CREATE field's text */
+	size_t input_len;
+
+	/* UNLOCK and CREATE. The passphrase buffers are the caller's guarded
+	 * memory (ui_state_init); the model only writes and wipes them. */
+	char *pass, *pass2;
+	size_t pass_len, pass2_len;
+	int create_step;          /* 0 path, 1 name, 2 passphrase, 3 again */
+	char create_path[UI_INPUT_MAX];
+	char create_name[UI_INPUT_MAX];
+	char vault_name[UI_INPUT_MAX]; /* shown in the title bar */
+	char member[128];         /* who unlocked it */
+	int role;                 /* 1 admin, 2 editor, 3 staff; 0 locked */
+
+	/* HOME */
+	ui_doc *docs;
+	ui_list home;
+	size_t *row_of;           /* display row of each document */
+	size_t nrows;             /* rows: documents plus category headings */
+	char query[UI_INPUT_MAX]; /* search as you type */
+	size_t query_len;
+	bool searching;
+	ui_hit *hits;
+	ui_list search;
+
+	/* READER, HISTORY, DIFF */
+	ui_doc doc;               /* the document in the reader */
+	char *body;               /* its text */
+	size_t body_len;
+	ui_view reader;
+	size_t reader_width;      /* the width reader.lines were made for */
+	ui_rev *revs;
+	ui_list hist;
+	ui_view diff;
+
+	/* CRISIS, CHECKLIST, TEMPLATES */
+	ui_view contacts;
+	ui_doc *protos;
+	ui_list crisis;
+	ui_item *items;
+	ui_list items_list;
+	char protocol_title[256];
+	ui_doc *tmpls;
+	ui_list tmpl;
+} ui_state;
+
+enum { UI_PROMPT_NONE = 0, UI_PROMPT_TITLE = 1 };
+
+/* Set up a state on the UNLOCK screen (CREATE when create is true) for a
+ * rows x cols terminal. pass and pass2 are UI_PASS_MAX + 1 bytes each of
+ * the caller's (guarded) memory, which the model keeps NUL-terminated and
+ * wipes whenever it is done with a passphrase. */
+void ui_state_init(ui_state *s, int rows, int cols, char *pass, char *pass2,
+                   bool create);
+/* Free everything the state holds (not the passphrase buffers, which it
+ * wipes) . */
+void ui_state_free(ui_state *s);
+
+/* Apply one key. Returns the action for the loop to perform. */
+ui_action ui_key_apply(ui_state *s, const ui_key *k);
+
+/* Wipe both passphrase buffers (after an unlock attempt, on lock). */
+void ui_pass_wipe(ui_state *s);
+
+/* Results from the loop. Each copies what it is given (ownership of the
+ * arrays passes to the state where it says "takes"). */
+/* Unlocked as member with role: to HOME. */
+void ui_set_unlocked(ui_state *s, const char *member, int role);
+/* An unlock or create failed: stay, show msg, the passphrase wiped. */
+void ui_set_failed(ui_state *s, const char *msg);
+/* Locked: every document, hit, revision and line forgotten and wiped;
+ * back to UNLOCK with msg. */
+void ui_set_locked(ui_state *s, const char *msg);
+/* The document list (takes docs[0..n), sorted by category then title),
+ * keeping the selection on the same id where it can. */
+void ui_set_docs(ui_state *s, ui_doc *docs, size_t n);
+/* Search results for the current query (takes hits[0..n)). */
+void ui_set_hits(ui_state *s, ui_hit *hits, size_t n);
+/* The reader shows doc (takes its strings) with body[0..len) (copied). */
+int ui_set_reader(ui_state *s, ui_doc *doc, const char *body, size_t len);
+/* History of the reader's document, newest first (takes revs). */
+void ui_set_history(ui_state *s, ui_rev *revs, size_t n);
+/* The diff view: lines already rendered (takes them). */
+void ui_set_diff(ui_state *s, ui_lines *lines);
+/* Crisis screen: contacts rendered (takes), protocols (takes). */
+void ui_set_crisis(ui_state *s, ui_lines *contacts, ui_doc *protos, size_t n);
+/* Checklist of a protocol being followed (takes items). */
+void ui_set_checklist(ui_state *s, const char *title, ui_item *items,
+                      size_t n);
+/* Template choices (takes; entry 0 is "blank document"). */
+void ui_set_templates(ui_state *s, ui_doc *tmpls, size_t n);
+/* Show a message on the status line (printf-free: copied as is). */
+void ui_set_msg(ui_state *s, const char *msg);
+
+/* The document selected on HOME (or among the hits), or NULL. */
+const char *ui_selected_doc(const ui_state *s);
+/* The revision selected on HISTORY, or NULL. */
+const ui_rev *ui_selected_rev(const ui_state *s);
+
+/* Layout shared with ui_draw.c: the first and the number of content rows
+ * (between the title bar and the status line and key bar). */
+int ui_content_top(const ui_state *s);
+int ui_content_rows(const ui_state *s);
+
+/* The key bar of the current screen for this role: up to max hints.
+ * Returns how many. Strings are static (translated). */
+size_t ui_keybar(const ui_state *s, ui_hint *out, size_t max);
+
+/* Re-render the reader's lines when the width changed. 0 or -1 (out of
+ * memory, the old lines kept). */
+int ui_reader_layout(ui_state *s);
+
+/* Free a doc row's strings (not the row). */
+void ui_doc_clear(ui_doc *d);
+/* Wipe and free arrays of rows with their strings. NULL is accepted. */
+void ui_docs_free(ui_doc *d, size_t n);
+void ui_hits_free(ui_hit *h, size_t n);
+void ui_revs_free(ui_rev *r, size_t n);
+void ui_items_free(ui_item *it, size_t n);
+
+#endif
