@@ -181,6 +181,9 @@ int bbuf_put(bbuf *b, const void *p, size_t n)
 {
 	if (b->failed)
 		return -1;
+	/* An empty set's array is NULL: memcpy must not see it. */
+	if (n == 0)
+		return 0;
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 65536;
 		uint8_t *grown;

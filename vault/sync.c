@@ -38,11 +38,13 @@ static int idset_add(idset *s, const uint8_t id[OBJ_ID_BYTES])
 
 static int idset_has(idset *s, const uint8_t id[OBJ_ID_BYTES])
 {
+	if (s->n == 0)
+		return 0; /* s->id is NULL: not for qsort */
 	if (!s->sorted) {
 		qsort(s->id, s->n, OBJ_ID_BYTES, id_cmp);
 		s->sorted = 1;
 	}
-	return s->n > 0 && bsearch(id, s->id, s->n, OBJ_ID_BYTES, id_cmp) != NULL;
+	return bsearch(id, s->id, s->n, OBJ_ID_BYTES, id_cmp) != NULL;
 }
 
 static void idset_free(idset *s)
