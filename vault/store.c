@@ -140,26 +140,36 @@ static vault_status index_member(vault *v, const uint8_t id[OBJ_ID_BYTES],
 	rc = step_done(v, st, err, "recording a member");
 	if (rc != VAULT_OK)
 		return rc;
+	/* One row per key, and it belongs to one vault: an event of another
+	 * vault leaves it alone. A partner knows our members' keys (member
+	 * objects go to partners) and could otherwise remove our members,
+	 * change their roles or put its own X25519 key in the row, which a
+	 * rotation then seals our master key to. Our own vault's add takes
+	 * over a row a partner's event made first. */
 	if (action == MEMBER_ADD)
 		rc = db_prepare(v->db,
 		                "INSERT INTO members(key, vault, name, role, box, added)"
 		                " VALUES (:key, :vault, :name, :role, :box, :time)"
-		                " ON CONFLICT(key) DO UPDATE SET name = :name,"
-		                " role = :role, box = :box, removed = NULL",
+		                " ON CONFLICT(key) DO UPDATE SET vault = :vault,"
+		                " name = :name, role = :role, box = :box,"
+		                " added = CASE WHEN members.vault = :vault"
+		                " THEN members.added ELSE :time END, removed = NULL"
+		                " WHERE members.vault = :vault OR :vault = :own",
 		                &st, err);
 	else if (action == MEMBER_REMOVE)
 		rc = db_prepare(v->db,
-		                "UPDATE members SET removed = :time WHERE key = :key",
-		                &st, err);
+		                "UPDATE members SET removed = :time WHERE key = :key"
+		                " AND vault = :vault", &st, err);
 	else
 		rc = db_prepare(v->db,
-		                "UPDATE members SET role = :role WHERE key = :key",
-		                &st, err);
+		                "UPDATE members SET role = :role WHERE key = :key"
+		                " AND vault = :vault", &st, err);
 	if (rc != VAULT_OK)
 		return rc;
 	db_bind_blob(st, ":key", key, OBJ_KEY_BYTES);
+	db_bind_blob(st, ":vault", o->vault, OBJ_VAULT_BYTES);
 	if (action == MEMBER_ADD) {
-		db_bind_blob(st, ":vault", o->vault, OBJ_VAULT_BYTES);
+		db_bind_blob(st, ":own", v->header.vault_id, VAULT_ID_BYTES);
 		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":name"),
 		                  o->name.p, (int)o->name.len, SQLITE_TRANSIENT);
 		db_bind_blob(st, ":box", o->box, OBJ_KEY_BYTES);
