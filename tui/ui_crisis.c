@@ -1,0 +1,262 @@
+/* ui_crisis.c: crisis mode in the TUI, one key (^E) from home: the
+ * emergency contacts, the crisis protocols, and a protocol followed as a
+ * checklist whose every check is a signed incident entry with its time
+ * (the same records as `amparo crisis`, through vault_incident_*). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ui_i18n.h"
+#include "ui_int.h"
+
+#define UI_MAX_ITEMS 200
+
+/* ---- contacts and protocols ---- */
+
+typedef struct {
+	vault *v;
+	ui_lines *out;
+	size_t width;
+	int found;
+} contacts_ctx;
+
+/* The "Emergency contacts" section of the crisis-management protocol (made
+ * from the incident-crisis template), rendered. */
+static int find_contacts(const vault_doc *d, void *ctx)
+{
+	contacts_ctx *c = ctx;
+	vault_doc *full = NULL;
+	vault_err err = {0};
+	const char *p, *end;
+
+	if (strcmp(d->template_id, "incident-crisis") != 0 || d->reference)
+		return 0;
+	if (vault_doc_get(c->v, d->id, d->approved[0] ? d->approved : NULL, &full,
+	                  &err) != VAULT_OK)
+		return 0;
+	p = strstr(full->body, "## Emergency contacts");
+	if (p == NULL)
+		p = strstr(full->body, "## Contactos de emergencia");
+	if (p != NULL) {
+		end = strstr(p + 3, "\n## ");
+		c->found = ui_md_render(p, end ? (size_t)(end - p) : strlen(p),
+		                        c->width, c->out) == 0;
+	}
+	vault_doc_free(full);
+	return c->found;
+}
+
+typedef struct {
+	ui_doc *v;
+	size_t n, cap;
+} proto_list;
+
+static int collect_protocol(const vault_doc *d, void *ctx)
+{
+	proto_list *l = ctx;
+	ui_doc *e;
+
+	if (strcmp(d->category, "crisis") != 0 || d->status == 4 || d->reference)
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		ui_doc *v = realloc(l->v, cap * sizeof *v);
+
+		if (v == NULL)
+			return 1;
+		l->v = v;
+		l->cap = cap;
+	}
+	e = &l->v[l->n++];
+	memset(e, 0, sizeof *e);
+	snprintf(e->id, sizeof e->id, "%s", d->id);
+	e->title = strdup(d->title);
+	e->category = strdup(d->category);
+	e->status = d->status;
+	if (e->title == NULL || e->category == NULL) {
+		ui_doc_clear(e);
+		l->n--;
+		return 1;
+	}
+	return 0;
+}
+
+void ui_act_crisis(ui_app *a)
+{
+	contacts_ctx c;
+	proto_list l = {NULL, 0, 0};
+	vault_err err = {0};
+	ui_lines lines;
+	const char *none = _("No emergency contacts yet: fill in the "
+	                     "\"Emergency contacts\" section of the incident "
+	                     "and crisis protocol.");
+
+	ui_lines_init(&lines);
+	c.v = a->v;
+	c.out = &lines;
+	c.width = a->s.cols > 2 ? (size_t)a->s.cols - 2 : 1;
+	c.found = 0;
+	vault_doc_each(a->v, find_contacts, &c, &err);
+	if (!c.found)
+		ui_lines_wrap(&lines, none, NULL, strlen(none), UI_A_BOLD, c.width,
+		              0, 0);
+	if (vault_doc_each(a->v, collect_protocol, &l, &err) != VAULT_OK) {
+		ui_docs_free(l.v, l.n);
+		ui_lines_clear(&lines);
+		ui_act_fail(a, &err);
+		return;
+	}
+	ui_set_crisis(&a->s, &lines, l.v, l.n);
+}
+
+/* ---- following a protocol ---- */
+
+/* The state of the newest incident on one protocol. */
+typedef struct {
+	char want_doc[VAULT_ID_HEX];
+	char incident[VAULT_REV_HEX];
+	char rev[VAULT_REV_HEX];
+	int open;
+	int64_t checked[UI_MAX_ITEMS + 1];
+} incident_state;
+
+static int latest_open(const vault_incident_entry *e, void *ctx)
+{
+	incident_state *s = ctx;
+
+	if (strcmp(e->doc, s->want_doc) != 0)
+		return 0;
+	if (e->act == VAULT_INCIDENT_OPEN) {
+		snprintf(s->incident, sizeof s->incident, "%s", e->incident);
+		snprintf(s->rev, sizeof s->rev, "%s", e->rev);
+		memset(s->checked, 0, sizeof s->checked);
+		s->open = 1;
+	} else if (strcmp(e->incident, s->incident) == 0) {
+		if (e->act == VAULT_INCIDENT_CLOSE)
+			s->open = 0;
+		else if (e->act == VAULT_INCIDENT_CHECK && e->item >= 1 &&
+		         e->item <= UI_MAX_ITEMS)
+			s->checked[e->item] = e->time;
+	}
+	return 0;
+}
+
+/* The "- [ ]" items of a body, each with the heading above it where the
+ * heading changes (as cli_crisis.c numbers them: from 1, in order). */
+static size_t parse_items(const char *body, ui_item *items, size_t max)
+{
+	const char *p = body, *head = NULL;
+	size_t n = 0, head_len = 0;
+
+	while (p != NULL && *p && n < max) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+
+		if (len > 3 && p[0] == '#' && p[1] == '#') {
+			head = p;
+			head_len = len;
+		} else if (len > 6 && (strncmp(p, "- [ ] ", 6) == 0 ||
+		                       strncmp(p, "- [x] ", 6) == 0)) {
+			if (head != NULL) {
+				while (head_len > 0 && *head == '#') {
+					head++;
+					head_len--;
+				}
+				items[n].heading = strndup(head + 1, head_len - 1);
+			}
+			head = NULL;
+			items[n++].text = strndup(p + 6, len - 6);
+		}
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+	return n;
+}
+
+/* The protocol the checklist shows: the crisis screen's selection. */
+static const ui_doc *protocol(const ui_app *a)
+{
+	return a->s.crisis.n ? &a->s.protos[a->s.crisis.sel] : NULL;
+}
+
+static int load_state(ui_app *a, incident_state *st)
+{
+	vault_err err = {0};
+
+	memset(st, 0, sizeof *st);
+	snprintf(st->want_doc, sizeof st->want_doc, "%s", protocol(a)->id);
+	if (vault_incident_each(a->v, NULL, latest_open, st, &err) != VAULT_OK) {
+		ui_act_fail(a, &err);
+		return -1;
+	}
+	return 0;
+}
+
+void ui_act_protocol(ui_app *a)
+{
+	incident_state st;
+	vault_doc *d = NULL;
+	vault_err err = {0};
+	ui_item *items;
+	size_t n;
+	const char *rev;
+
+	if (protocol(a) == NULL || load_state(a, &st) != 0)
+		return;
+	/* An open incident follows the revision it started on; a new one
+	 * will follow the approved revision, else the current one. */
+	if (vault_doc_get(a->v, protocol(a)->id, NULL, &d, &err) != VAULT_OK) {
+		ui_act_fail(a, &err);
+		return;
+	}
+	rev = st.open ? st.rev : d->approved[0] ? d->approved : NULL;
+	if (rev != NULL && strcmp(rev, d->rev) != 0) {
+		vault_doc_free(d);
+		d = NULL;
+		if (vault_doc_get(a->v, protocol(a)->id, rev, &d, &err) != VAULT_OK) {
+			ui_act_fail(a, &err);
+			return;
+		}
+	}
+	items = calloc(UI_MAX_ITEMS, sizeof *items);
+	if (items != NULL) {
+		n = parse_items(d->body, items, UI_MAX_ITEMS);
+		for (size_t i = 0; i < n && st.open; i++)
+			items[i].checked = st.checked[i + 1];
+		ui_set_checklist(&a->s, d->title, items, n);
+		if (n == 0)
+			ui_set_msg(&a->s, _("This protocol has no checklist items "
+			                    "(lines starting \"- [ ]\")."));
+	}
+	vault_doc_free(d);
+}
+
+void ui_act_check(ui_app *a)
+{
+	incident_state st;
+	vault_err err = {0};
+	unsigned item = (unsigned)a->s.items_list.sel + 1;
+	char msg[200], when[16];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (protocol(a) == NULL || load_state(a, &st) != 0)
+		return;
+	if (!st.open && vault_incident_open(a->v, protocol(a)->id, NULL,
+	                                    st.incident, &err) != VAULT_OK) {
+		ui_act_fail(a, &err);
+		return;
+	}
+	if (vault_incident_add(a->v, st.incident, VAULT_INCIDENT_CHECK, item, "",
+	                       &err) != VAULT_OK) {
+		ui_act_fail(a, &err);
+		return;
+	}
+	ui_act_protocol(a);
+	if (localtime_r(&now, &tm) == NULL ||
+	    strftime(when, sizeof when, "%H:%M", &tm) == 0)
+		snprintf(when, sizeof when, "?");
+	snprintf(msg, sizeof msg, _("Step %u done at %s; it is logged and signed."),
+	         item, when);
+	ui_set_msg(&a->s, msg);
+}

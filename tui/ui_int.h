@@ -1,0 +1,55 @@
+/* ui_int.h: private to the terminal UI's loop (ui.c), its vault actions
+ * (ui_act.c) and its drawing (ui_draw.c). */
+#ifndef AMPARO_UI_INT_H
+#define AMPARO_UI_INT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ui_model.h"
+#include "vault.h"
+
+/* What the loop holds besides the model: the open vault (NULL while
+ * locked), its path, and the terminal's abilities. */
+typedef struct {
+	ui_state s;
+	vault *v;
+	char *path;            /* malloc'd */
+	bool color;            /* colours allowed: a colour terminal, no NO_COLOR */
+	unsigned lock_seconds; /* idle time before the vault locks itself */
+	bool redraw_all;       /* repaint every cell (after the editor, a lock) */
+	struct screen *scr;    /* our curses SCREEN, NULL while the editor runs */
+	FILE *tty;             /* the terminal it runs on, or NULL for stdio */
+	bool lost;             /* the terminal is gone: leave */
+} ui_app;
+
+/* Start curses on the controlling terminal (a->scr, a->tty, a->color);
+ * -1 when there is none. End it (endwin), giving the terminal back. The
+ * built-in editor runs in between, on a SCREEN of its own: ncurses does
+ * not return cleanly to a SCREEN after another one was deleted. */
+int ui_term_begin(ui_app *a);
+void ui_term_end(ui_app *a);
+
+/* Draw the whole screen from the model (ui_draw.c). Changes nothing but
+ * what curses shows. */
+void ui_draw(const ui_app *a);
+
+/* Perform an action the model asked for (ui_act.c); results go back into
+ * a->s. Never exits; every failure becomes a message on the status line. */
+void ui_act(ui_app *a, ui_action act);
+/* Load the document list of the open vault into the model. */
+void ui_act_load_docs(ui_app *a);
+/* Close the vault (wiping its keys) and forget everything shown. */
+void ui_act_lock(ui_app *a, const char *msg);
+
+/* Crisis mode (ui_crisis.c): load the emergency contacts and the crisis
+ * protocols; follow the selected protocol as a checklist (the incident
+ * still open for it, else a new one on the first check); check item
+ * s->items_list.sel off, signed and logged with its time. */
+void ui_act_crisis(ui_app *a);
+void ui_act_protocol(ui_app *a);
+void ui_act_check(ui_app *a);
+/* A vault error as a sentence on the status line. */
+void ui_act_fail(ui_app *a, const vault_err *err);
+
+#endif
