@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# End-to-end test of the full-screen interface (tui/ui*.c): create a vault
+# with the command line, open it with `amparo FILE` in a detached tmux
+# session, type into it with send-keys and read the screen with
+# capture-pane. Every wait polls the screen with a timeout; no fixed sleeps.
+#
+# Usage: ui.sh PATH/TO/amparo
+set -u
+
+AMPARO=${1:?usage: ui.sh PATH/TO/amparo}
+command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
+
+export LC_ALL=C.UTF-8 AMPARO_KDF=test
+unset TMUX LANGUAGE LANG
+WORK=$(mktemp -d)
+SOCK="$WORK/tmux.sock" # a private server, gone with $WORK
+TIMEOUT_TICKS=400 # of 0.05 s: 20 s, room for sanitizer builds
+export XDG_STATE_HOME="$WORK/state" HOME="$WORK"
+
+tm() { tmux -u -S "$SOCK" -f /dev/null "$@"; }
+
+cleanup() {
+	tm kill-server >/dev/null 2>&1
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() { # message [session]
+	echo "FAIL: $1"
+	if [ $# -gt 1 ]; then
+		echo "--- screen of $2 ---"
+		tm capture-pane -p -t "$2" 2>/dev/null
+		echo "---"
+	fi
+	exit 1
+}
+
+tm new-session -d -s keep -x 80 -y 24 'sleep 600' || fail "tmux would not start"
+tm set-option -g remain-on-exit on >/dev/null
+
+screen() { tm capture-pane -p -t "$1"; }
+
+wait_for() { # session text: until text is on screen
+	local i
+	for ((i = 0; i < TIMEOUT_TICKS; i++)); do
+		screen "$1" | grep -qF -- "$2" && return 0
+		sleep 0.05
+	done
+	fail "timed out waiting for \"$2\"" "$1"
+}
+
+wait_gone() { # session text: until text is no longer on screen
+	local i
+	for ((i = 0; i < TIMEOUT_TICKS; i++)); do
+		screen "$1" | grep -qF -- "$2" || return 0
+		sleep 0.05
+	done
+	fail "timed out waiting for \"$2\" to go" "$1"
+}
+
+wait_exit() { # session status-file: until amparo has exited with 0
+	local i
+	for ((i = 0; i < TIMEOUT_TICKS; i++)); do
+		if [ -s "$2" ]; then
+			[ "$(cat "$2")" = 0 ] || fail "amparo exited with $(cat "$2")" "$1"
+			return 0
+		fi
+		sleep 0.05
+	done
+	fail "amparo did not exit" "$1"
+}
+
+start() { # session status-file [env assignments...] -- amparo args...
+	local s=$1 st=$2 envs=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+	shift
+	tm new-session -d -s "$s" -x 90 -y 28 \
+		"env ${envs[*]} $(printf '%q ' "$AMPARO" "$@"); echo \$? >$(printf '%q' "$st")" ||
+		fail "cannot start session $s"
+}
+
+V="$WORK/v.amp"
+printf 'una frase larga\n' |
+	"$AMPARO" init "$V" --name Ana --template comprehensive --lang es \
+		--passphrase-fd 0 >/dev/null 2>&1 || fail "init failed"
+
+# 1. Unlock (a wrong passphrase first), home, a document, the editor with
+#    accents, save with a message, history and its diff, lock and unlock.
+S=main
+start $S "$WORK/st1" AMPARO_LOCK_SECONDS=600 -- "$V"
+wait_for $S "This vault is locked."
+screen $S | grep -qF "^L Lock" && fail "lock offered while locked" $S
+tm send-keys -t $S -l 'mala clave'
+wait_gone $S "mala" # nothing echoes
+tm send-keys -t $S Enter
+wait_for $S "Wrong passphrase. Try again."
+tm send-keys -t $S -l 'una frase larga'
+tm send-keys -t $S Enter
+wait_for $S "Ana (admin)"
+wait_for $S "Detención, arresto o desaparición"
+wait_for $S "^L Lock"
+# Search as you type, accents ignored.
+tm send-keys -t $S -l 'detencion'
+wait_for $S "Search: detencion"
+wait_for $S "[Detención]"
+tm send-keys -t $S Enter
+wait_for $S "Draft · crisis"
+wait_for $S "1. Propósito y alcance"
+tm send-keys -t $S e
+wait_for $S "^X Exit"
+tm send-keys -t $S -l 'Revisión: ñandú, acción y 日本. '
+wait_for $S "Revisión: ñandú, acción y 日本."
+tm send-keys -t $S C-s
+wait_for $S "Revision message:"
+tm send-keys -t $S -l 'Añadir nota de revisión'
+tm send-keys -t $S Enter
+wait_for $S "Saved as a new revision."
+wait_for $S "Revisión: ñandú, acción y 日本."
+tm send-keys -t $S h
+wait_for $S "Añadir nota de revisión"
+tm send-keys -t $S Enter
+wait_for $S "- # Detención, arresto o desaparición"
+wait_for $S "+ Revisión: ñandú, acción y 日本. # Detención"
+tm send-keys -t $S q
+wait_for $S "Desde la biblioteca de plantillas"
+tm send-keys -t $S C-l
+wait_for $S "This vault is locked."
+wait_gone $S "Añadir nota"
+tm send-keys -t $S -l 'una frase larga'
+tm send-keys -t $S Enter
+wait_for $S "Ana (admin)"
+tm send-keys -t $S C-q
+wait_exit $S "$WORK/st1"
+"$AMPARO" log "$V" "Detención, arresto o desaparición" --passphrase-fd 3 3<<<'una frase larga' \
+	>"$WORK/log" 2>&1 || fail "log failed"
+grep -q "Añadir nota de revisión" "$WORK/log" || fail "the revision is not in the vault"
+
+# 2. Bare `amparo` opens the last vault used; it locks itself when idle;
+#    the Spanish catalog shows with LANGUAGE=es.
+[ "$(cat "$XDG_STATE_HOME/amparo/last")" = "$(realpath "$V")" ] ||
+	fail "the last vault was not remembered"
+[ "$(stat -c %a "$XDG_STATE_HOME/amparo/last")" = 600 ] || fail "last is not 0600"
+S=es
+start $S "$WORK/st2" LANGUAGE=es AMPARO_LOCK_SECONDS=2 --
+wait_for $S "Esta bóveda está bloqueada."
+tm send-keys -t $S -l 'una frase larga'
+tm send-keys -t $S Enter
+wait_for $S "Ana (admin)"
+wait_for $S "^E Crisis"
+wait_for $S "Bloqueada tras un rato sin uso."
+tm send-keys -t $S C-q
+wait_exit $S "$WORK/st2"
+
+echo "ok: tui end to end"
