@@ -694,16 +694,11 @@ vault_status vault_log(vault *v, const char *ref, vault_rev_fn fn, void *ctx,
 	if (rc != VAULT_OK)
 		return rc;
 	/* Revisions made in the same second share a time: their depth in
-	 * the history (the longest path from the first revision) puts a
-	 * revision before its ancestors, as times never run backwards
-	 * along history (store.c, floor_time). */
+	 * the history (the longest path from the first revision, stored with
+	 * each revision) puts a revision before its ancestors, as times never
+	 * run backwards along history (store.c, floor_time). */
 	rc = db_prepare(v->db,
-	                "WITH RECURSIVE g(id, depth) AS ("
-	                " SELECT id, 0 FROM revisions WHERE doc = :doc AND nparents = 0"
-	                " UNION SELECT p.rev, g.depth + 1 FROM g JOIN parents p"
-	                " ON p.parent = g.id),"
-	                " gen(id, depth) AS (SELECT id, max(depth) FROM g GROUP BY id)"
-	                " SELECT r.id, r.time, coalesce(m.name, '(unknown)'),"
+	                "SELECT r.id, r.time, coalesce(m.name, '(unknown)'),"
 	                " r.message, r.nparents,"
 	                " (SELECT parent FROM parents WHERE rev = r.id ORDER BY parent LIMIT 1),"
 	                " (SELECT parent FROM parents WHERE rev = r.id ORDER BY parent LIMIT 1 OFFSET 1),"
@@ -711,8 +706,7 @@ vault_status vault_log(vault *v, const char *ref, vault_rev_fn fn, void *ctx,
 	                " EXISTS (SELECT 1 FROM statuses s WHERE s.rev = r.id AND s.status = 2),"
 	                " EXISTS (SELECT 1 FROM heads h WHERE h.doc = r.doc AND h.rev = r.id)"
 	                " FROM revisions r LEFT JOIN members m ON m.key = r.author"
-	                " LEFT JOIN gen ON gen.id = r.id"
-	                " WHERE r.doc = :doc ORDER BY r.time DESC, gen.depth DESC,"
+	                " WHERE r.doc = :doc ORDER BY r.time DESC, r.depth DESC,"
 	                " r.id DESC",
 	                &st, err);
 	if (rc != VAULT_OK)

@@ -202,8 +202,7 @@ static int name_taken(vault *v, const char *name)
 	return taken;
 }
 
-/* 1 when pass already opens a slot of this vault. */
-static int pass_in_use(vault *v, const char *pass, size_t passlen)
+int vault_pass_in_use(vault *v, const char *pass, size_t passlen)
 {
 	uint8_t *master = ac_secret_new(AC_KEY_BYTES);
 	member_keys *mk = ac_secret_new(sizeof *mk);
@@ -248,7 +247,7 @@ vault_status vault_member_add(vault *v, const char *name, int role,
 	if (slot < 0)
 		return vault_fail(err, VAULT_EFULLSLOTS, "this vault has no free "
 		                  "key slot (%u members at most)", HDR_SLOTS);
-	if (pass_in_use(v, pass, passlen))
+	if (vault_pass_in_use(v, pass, passlen))
 		return vault_fail(err, VAULT_EINVAL, "that passphrase already "
 		                  "opens this vault for a member; choose another");
 	mk = ac_secret_new(sizeof *mk);

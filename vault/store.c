@@ -43,7 +43,7 @@ static int role_at(vault *v, const uint8_t vid[OBJ_VAULT_BYTES],
 	if (db_prepare(v->db,
 	               "SELECT action, role FROM member_events WHERE vault = :v"
 	               " AND key = :k AND time <= :t"
-	               " ORDER BY time DESC, action DESC LIMIT 1",
+	               " ORDER BY time DESC, action = 2 DESC, action DESC LIMIT 1",
 	               &st, NULL) != VAULT_OK)
 		return 0;
 	db_bind_blob(st, ":v", vid, OBJ_VAULT_BYTES);
@@ -72,9 +72,53 @@ static int genesis_exists(vault *v, const uint8_t vid[OBJ_VAULT_BYTES])
 	return found;
 }
 
+/* The vault a document belongs to: that of its revisions (all share it,
+ * by the rule below). 0 when the document has no revision yet. */
+static int doc_vault(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
+                     uint8_t vid[OBJ_VAULT_BYTES])
+{
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	if (db_prepare(v->db, "SELECT vault FROM revisions WHERE doc = :d LIMIT 1",
+	               &st, NULL) == VAULT_OK) {
+		db_bind_blob(st, ":d", doc, OBJ_DOC_BYTES);
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_bytes(st, 0) == OBJ_VAULT_BYTES) {
+			memcpy(vid, sqlite3_column_blob(st, 0), OBJ_VAULT_BYTES);
+			found = 1;
+		}
+		sqlite3_finalize(st);
+	}
+	return found;
+}
+
+/* A document is written by the vault that created it, only: a partner's
+ * bundle must not add revisions or approvals to our documents (nor we to
+ * theirs), and a document has one first revision. */
+static vault_status check_document_owner(vault *v, const obj *o, vault_err *err)
+{
+	uint8_t vid[OBJ_VAULT_BYTES];
+	int exists;
+
+	if (o->type != OBJ_REVISION && o->type != OBJ_STATUS &&
+	    o->type != OBJ_ACK && o->type != OBJ_INCIDENT)
+		return VAULT_OK;
+	exists = doc_vault(v, o->doc, vid);
+	if (o->type == OBJ_REVISION && o->nparents == 0 && exists)
+		return vault_fail(err, VAULT_EPERM, "a second first revision for "
+		                  "an existing document");
+	if (exists && memcmp(vid, o->vault, OBJ_VAULT_BYTES) != 0)
+		return vault_fail(err, VAULT_EPERM, "a %s by another vault for a "
+		                  "document it does not own",
+		                  obj_type_name(o->type));
+	return VAULT_OK;
+}
+
 vault_status store_authorize(vault *v, const obj *o, vault_err *err)
 {
 	int action = 0, role;
+	vault_status rc;
 
 	if (o->type == OBJ_GENESIS) {
 		if (genesis_exists(v, o->vault))
@@ -87,6 +131,9 @@ vault_status store_authorize(vault *v, const obj *o, vault_err *err)
 		return vault_fail(err, VAULT_EPERM,
 		                  "the author of this %s was not a member of the "
 		                  "vault at the time", obj_type_name(o->type));
+	rc = check_document_owner(v, o, err);
+	if (rc != VAULT_OK)
+		return rc;
 	switch (o->type) {
 	case OBJ_MEMBER:
 		if (role != ROLE_ADMIN)
@@ -281,13 +328,17 @@ static vault_status index_revision(vault *v, const uint8_t id[OBJ_ID_BYTES],
 			return rc;
 	}
 	rc = db_prepare(v->db,
-	                "INSERT INTO revisions(id, doc, time, author, message,"
-	                " nparents) VALUES (:id, :doc, :time, :author, :msg, :n)",
+	                "INSERT INTO revisions(id, doc, vault, time, depth, author,"
+	                " message, nparents) VALUES (:id, :doc, :vault, :time,"
+	                " (SELECT coalesce(max(r.depth), 0) + 1 FROM parents p"
+	                "  JOIN revisions r ON r.id = p.parent WHERE p.rev = :id),"
+	                " :author, :msg, :n)",
 	                &st, err);
 	if (rc != VAULT_OK)
 		return rc;
 	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
 	db_bind_blob(st, ":doc", o->doc, OBJ_DOC_BYTES);
+	db_bind_blob(st, ":vault", o->vault, OBJ_VAULT_BYTES);
 	db_bind_int64(st, ":time", o->time);
 	db_bind_blob(st, ":author", o->author, OBJ_KEY_BYTES);
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":msg"),
@@ -447,7 +498,9 @@ static int64_t floor_time(vault *v, const obj *o)
 	               " WHERE vault = :v AND key = :a UNION ALL SELECT max(time) FROM revisions"
 	               " WHERE doc = :d UNION ALL SELECT max(time) FROM statuses"
 	               " WHERE doc = :d UNION ALL SELECT max(time) + 1 FROM objects"
-	               " WHERE :member AND author = :s)", &st, NULL) == VAULT_OK) {
+	               " WHERE :member AND author = :s UNION ALL SELECT max(time) + 1"
+	               " FROM member_events WHERE :member AND vault = :v AND key = :s)",
+	               &st, NULL) == VAULT_OK) {
 		db_bind_blob(st, ":v", v->header.vault_id, OBJ_VAULT_BYTES);
 		db_bind_blob(st, ":a", o->author, OBJ_KEY_BYTES);
 		db_bind_blob(st, ":d", o->doc, OBJ_DOC_BYTES);
@@ -517,6 +570,13 @@ vault_status store_insert_checked(vault *v, const uint8_t id[OBJ_ID_BYTES],
 	rc = store_authorize(v, o, err);
 	if (rc != VAULT_OK)
 		return rc;
+	/* An object we have not seen, by someone removed since, is refused
+	 * whatever time it claims: a removed member could otherwise sign
+	 * objects dated before their removal (docs/threat-model.md). */
+	if (o->type != OBJ_GENESIS &&
+	    !store_member_active(v, o->vault, o->author, INT64_MAX))
+		return vault_fail(err, VAULT_EPERM, "a %s by a member who has "
+		                  "been removed", obj_type_name(o->type));
 	rc = insert_object(v, id, o, data, len, sig, err);
 	if (rc == VAULT_OK)
 		*added = 1;
@@ -628,8 +688,9 @@ vault_status store_doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 		"SELECT (SELECT rev FROM h), (SELECT count(*) FROM heads WHERE doc = :doc),"
 		" (SELECT status FROM statuses WHERE doc = :doc AND rev = (SELECT rev FROM h)"
 		"   ORDER BY time DESC, status DESC, id DESC LIMIT 1),"
-		" (SELECT rev FROM statuses WHERE doc = :doc AND status = 3"
-		"   ORDER BY time DESC, id DESC LIMIT 1),"
+		" (SELECT s.rev FROM statuses s JOIN revisions r ON r.id = s.rev"
+		"   WHERE s.doc = :doc AND s.status = 3"
+		"   ORDER BY r.depth DESC, r.time DESC, s.time DESC, s.id DESC LIMIT 1),"
 		" (SELECT min(time) FROM revisions WHERE doc = :doc),"
 		" (SELECT max(time) FROM (SELECT time FROM revisions WHERE doc = :doc"
 		"   UNION ALL SELECT time FROM statuses WHERE doc = :doc))";

@@ -499,6 +499,11 @@ vault_status vault_open(const char *path, const char *pass, size_t passlen,
 	rc = classify_pick(pick, area, path, err);
 	if (rc != VAULT_OK)
 		goto fail;
+	if (v->header.version < 1) {
+		rc = vault_fail(err, VAULT_EDAMAGED, "%s is damaged: format "
+		                "version 0 does not exist", path);
+		goto fail;
+	}
 	if (v->header.version > HDR_FORMAT_VERSION) {
 		rc = vault_fail(err, VAULT_EVERSION,
 		                "%s was written by a newer Amparo (format %u)",
@@ -690,6 +695,12 @@ vault_status vault_passwd(vault *v, const char *newpass, size_t newlen,
 		                  "the vault was opened read-only");
 	if (newlen == 0)
 		return vault_fail(err, VAULT_EINVAL, "the passphrase is empty");
+	/* Two slots opened by one passphrase: whichever came first would
+	 * win, and one member could sign as the other. */
+	if (vault_pass_in_use(v, newpass, newlen))
+		return vault_fail(err, VAULT_EINVAL, "that passphrase already "
+		                  "opens this vault (yours or another member's); "
+		                  "choose another");
 	vault_slot_defaults(v, &same, &salt);
 	if (kdf == NULL)
 		kdf = &same;

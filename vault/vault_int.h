@@ -236,6 +236,8 @@ vault_status vault_sync_dir(const char *path);
 vault_status vault_member_bind_slot(vault *v, const uint8_t key[OBJ_KEY_BYTES],
                                     const uint8_t slot_id[SLOT_ID_BYTES],
                                     vault_err *err);
+/* 1 when pass already opens a slot of this vault (one key derivation). */
+int vault_pass_in_use(vault *v, const char *pass, size_t passlen);
 /* Record that a key slot changed now (for slot sync between copies). */
 vault_status vault_slot_touch(vault *v, const uint8_t slot_id[SLOT_ID_BYTES],
                               vault_err *err);

@@ -48,6 +48,9 @@ static int event_cmp(const void *a, const void *b)
 
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
+	/* In one second a removal comes last, as in the store. */
+	if ((x->action == MEMBER_REMOVE) != (y->action == MEMBER_REMOVE))
+		return x->action == MEMBER_REMOVE ? 1 : -1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
@@ -148,26 +151,42 @@ static const char *authority_problem(const timeline *tl, const obj *o)
 	return NULL;
 }
 
-static int has_revision(sqlite3_stmt *st, const uint8_t id[OBJ_ID_BYTES])
+/* 1 if id is a held revision of document doc written by vault vid; 0 if
+ * it is missing; -1 if it belongs elsewhere. */
+static int has_revision(sqlite3_stmt *st, const uint8_t id[OBJ_ID_BYTES],
+                        const obj *o)
 {
-	int found;
-
 	sqlite3_reset(st);
 	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	return found;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return 0;
+	if (sqlite3_column_bytes(st, 0) != OBJ_DOC_BYTES ||
+	    sqlite3_column_bytes(st, 1) != OBJ_VAULT_BYTES ||
+	    memcmp(sqlite3_column_blob(st, 0), o->doc, OBJ_DOC_BYTES) != 0 ||
+	    memcmp(sqlite3_column_blob(st, 1), o->vault, OBJ_VAULT_BYTES) != 0)
+		return -1;
+	return 1;
 }
 
 static const char *reference_problem(sqlite3_stmt *st, const obj *o)
 {
+	int r;
+
 	if (o->type == OBJ_REVISION) {
-		for (uint32_t i = 0; i < o->nparents; i++)
-			if (!has_revision(st, o->parents[i]))
-				return "a parent revision is missing";
+		for (uint32_t i = 0; i < o->nparents; i++) {
+			r = has_revision(st, o->parents[i], o);
+			if (r <= 0)
+				return r == 0 ? "a parent revision is missing"
+				              : "a parent revision belongs to another "
+				                "document or vault";
+		}
 	} else if (o->type == OBJ_STATUS || o->type == OBJ_ACK ||
 	           o->type == OBJ_INCIDENT) {
-		if (!has_revision(st, o->rev))
-			return "the revision it names is missing";
+		r = has_revision(st, o->rev, o);
+		if (r <= 0)
+			return r == 0 ? "the revision it names is missing"
+			              : "the revision it names belongs to another "
+			                "document or vault";
 	}
 	return NULL;
 }
@@ -309,8 +328,9 @@ vault_status vault_verify(vault *v, vault_problem_fn fn, void *ctx,
 		rc = db_prepare(v->db, "SELECT seq, id, data, sig FROM objects"
 		                " WHERE seq > :seq ORDER BY seq", &all, err);
 	if (rc == VAULT_OK)
-		rc = db_prepare(v->db, "SELECT 1 FROM objects WHERE id = :id"
-		                " AND type = 3", &revq, err);
+		rc = db_prepare(v->db, "SELECT r.doc, r.vault FROM objects o JOIN"
+		                " revisions r ON r.id = o.id WHERE o.id = :id"
+		                " AND o.type = 3", &revq, err);
 	while (rc == VAULT_OK) {
 		rc = read_batch(v, all, &seq, items, &n, err);
 		if (rc != VAULT_OK)

@@ -187,7 +187,7 @@ assert_status 0
 pass "$EP" export "$T/old.amp" "$T/removed" --to "$ADDR"
 assert_status 0
 case_name "A refuses the removed member's bundle"
-refused "$T/removed" "not a member"
+refused "$T/removed" "removed"
 case_name "A refuses it in the sync folder too"
 mkdir "$T/f3"
 cp "$T/removed" "$T/f3/eva.amparo-bundle"
@@ -195,7 +195,7 @@ cp "$A" "$T/a.before"
 pass "$PW" sync "$A" "$T/f3"
 assert_status 4
 assert_err "refused"
-assert_err "not a member"
+assert_err "removed"
 pass "$PW" log "$A" "Documento 1"
 grep -qF "Después de la baja" "$T/out" && fail "the removed member's edit reached the log"
 
