@@ -32,8 +32,8 @@ static void print_help(FILE *out)
 	        "  --passphrase-fd N  read passphrases from descriptor N, one "
 	        "per line,\n"
 	        "                     instead of asking on the terminal\n"
-	        "  --help             show this help\n"
-	        "  --version          show the version\n\n%s"
+	        "  --help             show the command's usage\n\n"
+	        "amparo --version shows the version.\n\n%s"
 	        "\nPassphrases are never read from the command line or the "
 	        "environment.\nSee amparo(1) and docs/user-guide.md.\n",
 	        exit_help);
@@ -211,6 +211,7 @@ int cli_exit_status(vault_status s)
 	case VAULT_EAUTH:
 		return EXIT_AUTH;
 	case VAULT_ENOTVAULT:
+	case VAULT_ENOTOURS:
 	case VAULT_EDAMAGED:
 	case VAULT_EVERSION:
 		return EXIT_DAMAGED;

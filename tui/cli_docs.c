@@ -334,10 +334,15 @@ static int set_status(cli_ctx *c, int status, const char *rev, const char *done)
 	if (rc != EXIT_OK)
 		return rc;
 	if (vault_doc_set_status(v, c->argv[1], rev, status, cli_get(c, "message"),
-	                         &err) != VAULT_OK)
+	                         &err) != VAULT_OK) {
 		rc = cli_report(v, &err);
-	else
-		printf("%s \"%s\".\n", done, c->argv[1]);
+	} else {
+		vault_doc *d = NULL;
+
+		if (vault_doc_get(v, c->argv[1], NULL, &d, &err) == VAULT_OK)
+			printf("%s \"%s\".\n", done, d->title);
+		vault_doc_free(d);
+	}
 	return cli_close(v, rc);
 }
 

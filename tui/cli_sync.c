@@ -144,6 +144,11 @@ int cmd_sync(cli_ctx *c)
 		       sum.written);
 	else
 		printf("  The folder already holds everything this copy has.\n");
+	if (sum.waiting > 0)
+		printf("  %llu bundle%s build%s on others not in the folder yet; "
+		       "sync again when they arrive.\n",
+		       (unsigned long long)sum.waiting, sum.waiting == 1 ? "" : "s",
+		       sum.waiting == 1 ? "s" : "");
 	if (sum.failed > 0) {
 		fprintf(stderr, "amparo: %llu bundle%s refused (see above); the "
 		        "rest was synced\n", (unsigned long long)sum.failed,
@@ -200,10 +205,10 @@ int cmd_merge(cli_ctx *c)
 			tlen = len;
 			merged = NULL;
 			if (conflicts > 0) {
-				fprintf(stderr, "amparo: %d conflict%s need a person: "
+				fprintf(stderr, "amparo: %d conflict%s a person: "
 				        "see 'amparo merge FILE DOC --preview', resolve "
 				        "them and give the text on standard input\n",
-				        conflicts, conflicts == 1 ? "" : "s");
+				        conflicts, conflicts == 1 ? " needs" : "s need");
 				rc = EXIT_FAIL;
 				goto out;
 			}

@@ -321,7 +321,7 @@ static vault_status open_stanzas(vault *v, const uint8_t *buf, int n,
 	}
 	sqlite3_finalize(st);
 	if (!found)
-		return vault_fail(err, VAULT_EAUTH, "this bundle is not addressed "
+		return vault_fail(err, VAULT_ENOTOURS, "this bundle is not addressed "
 		                  "to this vault (it was sealed for another vault)");
 	return VAULT_OK;
 }

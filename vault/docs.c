@@ -388,6 +388,10 @@ vault_status vault_doc_edit(vault *v, const char *ref, const vault_meta *m,
 	uint8_t doc[OBJ_DOC_BYTES], rev[OBJ_ID_BYTES];
 	vault_status rc;
 
+	if (v->role == ROLE_STAFF)
+		return vault_fail(err, VAULT_EPERM, "staff members read and "
+		                  "acknowledge documents; ask an editor or admin "
+		                  "to change them");
 	rc = check_meta(m, body, body_len, err);
 	if (rc != VAULT_OK)
 		return rc;
@@ -485,6 +489,15 @@ vault_status vault_doc_set_status(vault *v, const char *ref, const char *revref,
 
 	if (status < STATUS_DRAFT || status > STATUS_ARCHIVED)
 		return vault_fail(err, VAULT_EINVAL, "unknown status");
+	/* The role first: "not allowed" is the answer that matters. */
+	if ((status == STATUS_APPROVED || status == STATUS_ARCHIVED) &&
+	    v->role != ROLE_ADMIN)
+		return vault_fail(err, VAULT_EPERM, "only an admin can %s a "
+		                  "document", status == STATUS_APPROVED ? "approve"
+		                                                        : "archive");
+	if (v->role == ROLE_STAFF)
+		return vault_fail(err, VAULT_EPERM, "staff members cannot change "
+		                  "a document's status");
 	if (message != NULL && *message && !label_ok(message, 1000))
 		return vault_fail(err, VAULT_EINVAL, "a message is at most 1000 "
 		                  "bytes of UTF-8 text on one line");

@@ -59,6 +59,7 @@ const char *vault_status_name(vault_status s)
 		"file exists", "not a vault", "damaged", "newer format",
 		"wrong passphrase", "read-only", "disk full", "busy",
 		"not found", "ambiguous", "invalid argument", "no free key slot", "not allowed", "needs merge", "unchanged",
+		"not addressed to this vault",
 	};
 
 	if ((unsigned)s < sizeof names / sizeof names[0])

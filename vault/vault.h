@@ -32,7 +32,8 @@ typedef enum {
 	VAULT_EFULLSLOTS, /* no free key slot */
 	VAULT_EPERM,      /* the acting member's role does not allow it */
 	VAULT_ECONFLICT,  /* the document has two heads: merge first */
-	VAULT_EUNCHANGED  /* nothing to record (an empty or unchanged edit) */
+	VAULT_EUNCHANGED, /* nothing to record (an empty or unchanged edit) */
+	VAULT_ENOTOURS    /* a bundle sealed for another vault */
 } vault_status;
 
 typedef struct {
@@ -315,6 +316,7 @@ typedef struct {
 	uint64_t bundles;      /* bundles imported */
 	uint64_t skipped;      /* bundles not addressed to this vault */
 	uint64_t failed;       /* bundles refused (sync: named in the log) */
+	uint64_t waiting;      /* sync: bundles that build on others not yet here */
 	char written[1024];    /* the bundle written, or "" */
 } vault_sync_summary;
 
