@@ -709,14 +709,20 @@ vault_status vault_log(vault *v, const char *ref, vault_rev_fn fn, void *ctx,
 	/* Revisions made in the same second share a time: their depth in
 	 * the history (the longest path from the first revision, stored with
 	 * each revision) puts a revision before its ancestors, as times never
-	 * run backwards along history (store.c, floor_time). */
+	 * run backwards along history (store.c, floor_time). A status names
+	 * a revision of its own document (store.c, index_status), so
+	 * s.doc = r.doc holds for every match and lets the statuses_doc
+	 * index find them: without it each revision scanned every status
+	 * in the vault. */
 	rc = db_prepare(v->db,
 	                "SELECT r.id, r.time, coalesce(m.name, '(unknown)'),"
 	                " r.message, r.nparents,"
 	                " (SELECT parent FROM parents WHERE rev = r.id ORDER BY parent LIMIT 1),"
 	                " (SELECT parent FROM parents WHERE rev = r.id ORDER BY parent LIMIT 1 OFFSET 1),"
-	                " EXISTS (SELECT 1 FROM statuses s WHERE s.rev = r.id AND s.status = 3),"
-	                " EXISTS (SELECT 1 FROM statuses s WHERE s.rev = r.id AND s.status = 2),"
+	                " EXISTS (SELECT 1 FROM statuses s WHERE s.doc = r.doc"
+	                "  AND s.rev = r.id AND s.status = 3),"
+	                " EXISTS (SELECT 1 FROM statuses s WHERE s.doc = r.doc"
+	                "  AND s.rev = r.id AND s.status = 2),"
 	                " EXISTS (SELECT 1 FROM heads h WHERE h.doc = r.doc AND h.rev = r.id)"
 	                " FROM revisions r LEFT JOIN members m ON m.key = r.author"
 	                " WHERE r.doc = :doc ORDER BY r.time DESC, r.depth DESC,"
