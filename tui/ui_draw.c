@@ -107,6 +107,32 @@ static const char *status_label(int st)
 	}
 }
 
+/* The name shown for a category (docs/template-format.md); other
+ * categories show as they are. */
+static const char *category_label(const char *slug)
+{
+	static const char *const names[][2] = {
+		{"governance", N_("Governance")},
+		{"risk", N_("Context and risk")},
+		{"information", N_("Information management")},
+		{"data-protection", N_("Data protection")},
+		{"digital", N_("Digital security")},
+		{"communications", N_("Communications")},
+		{"investigation", N_("Investigative work")},
+		{"travel", N_("Travel")},
+		{"crisis", N_("Crisis")},
+		{"physical", N_("Physical security")},
+		{"psychosocial", N_("Psychosocial wellbeing")},
+		{"people", N_("People")},
+		{"general", N_("General")},
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(slug, names[i][0]) == 0)
+			return _(names[i][1]);
+	return slug;
+}
+
 /* "(review due) (needs merge)..." for a document's markers. */
 static void marks_text(unsigned m, char *out, size_t cap)
 {
@@ -210,6 +236,7 @@ static void draw_home(const ui_app *a, int *cy, int *cx)
 {
 	const ui_state *s = &a->s;
 	int y0 = ui_content_top(s), rows = ui_content_rows(s);
+	int tw = COLS > 60 ? COLS * 11 / 20 : COLS / 2;
 	char marks[200];
 
 	if (s->searching) {
@@ -223,22 +250,23 @@ static void draw_home(const ui_app *a, int *cy, int *cx)
 	for (size_t i = 0; i < s->home.n; i++) {
 		size_t r = s->row_of[i];
 		attr_t sel = i == s->home.sel ? A_REVERSE : 0;
-		int x;
+		int x, y;
 
 		if (i == 0 || strcmp(s->docs[i].category, s->docs[i - 1].category))
 			if (r - 1 >= s->home.top && r - 1 < s->home.top + (size_t)rows)
 				puts_(y0 + (int)(r - 1 - s->home.top), 1,
-				      s->docs[i].category, COLS - 2,
+				      category_label(s->docs[i].category), COLS - 2,
 				      attr_of(a, UI_A_BOLD | UI_A_UNDER | UI_A_HEAD));
 		if (r < s->home.top || r >= s->home.top + (size_t)rows)
 			continue;
-		mvhline(y0 + (int)(r - s->home.top), 0, ' ' | sel, COLS);
-		x = 3 + puts_(y0 + (int)(r - s->home.top), 3, s->docs[i].title,
-		              COLS / 2, sel | A_BOLD);
+		y = y0 + (int)(r - s->home.top);
+		mvhline(y, 0, ' ' | sel, COLS);
+		/* Titles in one column, status and markers in the next. */
+		puts_(y, 3, s->docs[i].title, tw - 1, sel | A_BOLD);
+		x = 3 + tw + puts_(y, 3 + tw, status_label(s->docs[i].status),
+		                   COLS - 4 - tw, sel);
 		marks_text(s->docs[i].marks, marks, sizeof marks);
-		x += puts_(y0 + (int)(r - s->home.top), x + 1,
-		           status_label(s->docs[i].status), COLS - x - 2, sel) + 1;
-		puts_(y0 + (int)(r - s->home.top), x, marks, COLS - x - 1, sel);
+		puts_(y, x, marks, COLS - x - 1, sel);
 	}
 }
 
@@ -250,7 +278,7 @@ static void draw_reader(const ui_app *a)
 
 	marks_text(s->doc.marks, marks, sizeof marks);
 	snprintf(meta, sizeof meta, "%s \xc2\xb7 %s%s", status_label(s->doc.status),
-	         s->doc.category ? s->doc.category : "", marks);
+	         category_label(s->doc.category ? s->doc.category : ""), marks);
 	puts_(y0, 1, meta, COLS - 2, A_DIM);
 	draw_view(a, &s->reader, y0 + 1, ui_content_rows(s) - 1, 1);
 }

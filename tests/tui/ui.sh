@@ -105,7 +105,7 @@ tm send-keys -t $S -l 'detencion'
 wait_for $S "Search: detencion"
 wait_for $S "[Detención]"
 tm send-keys -t $S Enter
-wait_for $S "Draft · crisis"
+wait_for $S "Draft · Crisis"
 wait_for $S "1. Propósito y alcance"
 tm send-keys -t $S e
 wait_for $S "^X Exit"
