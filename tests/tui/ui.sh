@@ -124,6 +124,38 @@ wait_for $S "- # Detención, arresto o desaparición"
 wait_for $S "+ Revisión: ñandú, acción y 日本. # Detención"
 tm send-keys -t $S q
 wait_for $S "Desde la biblioteca de plantillas"
+# A new document from the template library; help; a resize.
+tm send-keys -t $S q
+wait_for $S "e Edit"
+tm send-keys -t $S q
+wait_for $S "Enter Open"
+tm send-keys -t $S C-n
+wait_for $S "Start a new document"
+wait_for $S "Blank document"
+tm send-keys -t $S Down Enter
+wait_for $S "Added as a draft. Press e to write in it."
+tm send-keys -t $S F1
+wait_for $S "Help: the keys of this screen"
+tm send-keys -t $S q
+wait_gone $S "Help: the keys of this screen"
+tm resize-window -t $S -x 60 -y 20
+wait_for $S "^L Lock"
+tm resize-window -t $S -x 90 -y 28
+tm send-keys -t $S q
+wait_for $S "Enter Open"
+# Crisis mode, one key away: follow a protocol, check a step.
+tm send-keys -t $S C-e
+wait_for $S "Crisis protocols"
+wait_for $S "Detención, arresto o desaparición"
+tm send-keys -t $S Enter
+wait_for $S "[ ]  1."
+tm send-keys -t $S Enter
+wait_for $S "Step 1 done at"
+wait_for $S "[x]  1."
+tm send-keys -t $S q
+wait_for $S "Crisis protocols"
+tm send-keys -t $S q
+wait_for $S "Enter Open"
 tm send-keys -t $S C-l
 wait_for $S "This vault is locked."
 wait_gone $S "Añadir nota"
@@ -135,6 +167,9 @@ wait_exit $S "$WORK/st1"
 "$AMPARO" log "$V" "Detención, arresto o desaparición" --passphrase-fd 3 3<<<'una frase larga' \
 	>"$WORK/log" 2>&1 || fail "log failed"
 grep -q "Añadir nota de revisión" "$WORK/log" || fail "the revision is not in the vault"
+"$AMPARO" crisis "$V" --log --passphrase-fd 3 3<<<'una frase larga' \
+	>"$WORK/crisis" 2>&1 || fail "crisis --log failed"
+grep -q "checked item 1" "$WORK/crisis" || fail "the checked step is not logged"
 
 # 2. Bare `amparo` opens the last vault used; it locks itself when idle;
 #    the Spanish catalog shows with LANGUAGE=es.
