@@ -86,7 +86,10 @@ vault_status bundle_read_file(const char *path, uint8_t **buf, size_t *len,
                               vault_err *err)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: anyone who can write to a sync folder could leave a
+	 * FIFO named like a bundle there, and a blocking open would wait for
+	 * a writer for ever. fstat below refuses what is not a regular file. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	uint8_t *p = NULL;
 	size_t got = 0;
 
