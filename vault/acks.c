@@ -5,18 +5,6 @@
 
 #include "vault_int.h"
 
-static int unhex(const char *h, uint8_t *out, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned b;
-
-		if (sscanf(h + 2 * i, "%2x", &b) != 1)
-			return -1;
-		out[i] = (uint8_t)b;
-	}
-	return 0;
-}
-
 vault_status vault_ack(vault *v, const char *ref, int score, int total,
                        vault_err *err)
 {
@@ -38,8 +26,8 @@ vault_status vault_ack(vault *v, const char *ref, int score, int total,
 		goto fail;
 	memset(&o, 0, sizeof o);
 	o.type = OBJ_ACK;
-	unhex(d->id, o.doc, OBJ_DOC_BYTES);
-	unhex(d->approved, o.rev, OBJ_ID_BYTES);
+	obj_unhex(d->id, o.doc, OBJ_DOC_BYTES);
+	obj_unhex(d->approved, o.rev, OBJ_ID_BYTES);
 	o.score = (uint8_t)score;
 	o.total = (uint8_t)total;
 	rc = store_put(v, &o, NULL, err);
@@ -80,8 +68,8 @@ vault_status vault_ack_each(vault *v, const char *ref, vault_ack_fn fn,
 		vault_doc_free(d);
 		return vault_fail(err, VAULT_ENOTFOUND, "no approved revision yet");
 	}
-	unhex(d->id, doc, OBJ_DOC_BYTES);
-	unhex(d->approved, rev, OBJ_ID_BYTES);
+	obj_unhex(d->id, doc, OBJ_DOC_BYTES);
+	obj_unhex(d->approved, rev, OBJ_ID_BYTES);
 	vault_doc_free(d);
 	rc = db_prepare(v->db, sql, &st, err);
 	if (rc != VAULT_OK)

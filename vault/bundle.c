@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,15 +36,10 @@ int bundle_address_parse(const char *s, uint8_t pk[32])
 
 	if (strlen(s) != 7 + 72 || strncmp(s, "amparo1", 7) != 0)
 		return -1;
-	for (int i = 0; i < 32; i++) {
-		unsigned b;
-
-		if (sscanf(s + 7 + 2 * i, "%2x", &b) != 1)
-			return -1;
-		pk[i] = (uint8_t)b;
-	}
+	if (obj_unhex(s + 7, pk, 32) != 0)
+		return -1;
 	address_format(pk, check);
-	return strcmp(check, s) == 0 ? 0 : -1;
+	return strcasecmp(check, s) == 0 ? 0 : -1;
 }
 
 static vault_status meta_blob(vault *v, const char *key, uint8_t *out,

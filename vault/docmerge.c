@@ -76,12 +76,8 @@ static vault_status doc_id(vault *v, const char *ref, uint8_t doc[OBJ_DOC_BYTES]
 {
 	vault_status rc = vault_doc_get(v, ref, NULL, d, err);
 
-	for (int i = 0; rc == VAULT_OK && i < (int)OBJ_DOC_BYTES; i++) {
-		unsigned b;
-
-		sscanf((*d)->id + 2 * i, "%2x", &b);
-		doc[i] = (uint8_t)b;
-	}
+	if (rc == VAULT_OK)
+		obj_unhex((*d)->id, doc, OBJ_DOC_BYTES);
 	return rc;
 }
 

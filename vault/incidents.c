@@ -9,16 +9,6 @@
 
 #include "vault_int.h"
 
-static void unhex(const char *h, uint8_t *out, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned b = 0;
-
-		sscanf(h + 2 * i, "%2x", &b);
-		out[i] = (uint8_t)b;
-	}
-}
-
 static int note_ok(const char *s)
 {
 	size_t n = s != NULL ? strlen(s) : 0;
@@ -51,9 +41,9 @@ vault_status vault_incident_open(vault *v, const char *ref, const char *note,
 	memset(&o, 0, sizeof o);
 	o.type = OBJ_INCIDENT;
 	o.act = INCIDENT_OPEN;
-	unhex(d->id, o.doc, OBJ_DOC_BYTES);
+	obj_unhex(d->id, o.doc, OBJ_DOC_BYTES);
 	/* The approved text is the one the organisation stands behind. */
-	unhex(d->approved[0] ? d->approved : d->rev, o.rev, OBJ_ID_BYTES);
+	obj_unhex(d->approved[0] ? d->approved : d->rev, o.rev, OBJ_ID_BYTES);
 	o.note.p = note != NULL ? note : "";
 	o.note.len = (uint32_t)strlen(o.note.p);
 	rc = store_put(v, &o, id, err);

@@ -100,5 +100,7 @@ int obj_kind_parse(const char *s);
 /* Strict UTF-8 check shared by every text field. */
 int obj_utf8_ok(const char *s, size_t n);
 void obj_hex(const uint8_t *in, size_t n, char *out);
+/* 2n hex digits into n bytes; -1 on a non-hex digit. */
+int obj_unhex(const char *hex, uint8_t *out, size_t n);
 
 #endif
