@@ -173,6 +173,11 @@ static void loop(ui_app *a)
 			a->redraw_all = false;
 		}
 		ui_draw(a);
+		if (a->acks_pending && a->s.screen == UI_SCR_HOME) {
+			/* The list is on screen: now its slower markers. */
+			ui_act_load_acks(a);
+			continue;
+		}
 		timeout(1000); /* wake up to check the idle time */
 		rc = get_wch(&c);
 		if (rc == ERR) {
@@ -256,6 +261,8 @@ int ui_main(int argc, char **argv)
 		fprintf(stderr, "amparo: %s\n", _("cannot initialise libsodium"));
 		return EXIT_FAIL;
 	}
+	/* Before any passphrase is typed (docs/vault-format.md §5). */
+	ac_harden_process();
 	pass = ac_secret_new(UI_PASS_MAX + 1);
 	pass2 = ac_secret_new(UI_PASS_MAX + 1);
 	a.path = vault_path_of(argc, argv);

@@ -50,7 +50,6 @@ void ui_act_lock(ui_app *a, const char *msg)
 typedef struct {
 	ui_doc *v;
 	size_t n, cap;
-	vault *vault;
 	int64_t now;
 } doc_list;
 
@@ -68,11 +67,9 @@ static int ack_of_me(const vault_ack_info *i, void *ctx)
 	return 0;
 }
 
-static unsigned marks_of(vault *v, const vault_doc *d, int64_t now)
+static unsigned marks_of(const vault_doc *d, int64_t now)
 {
 	unsigned m = 0;
-	vault_err err = {0};
-	ack_probe p = {vault_member(v), 0};
 
 	if (d->review_by != 0 && d->review_by < now && d->status != 4)
 		m |= UI_MARK_REVIEW_DUE;
@@ -80,11 +77,29 @@ static unsigned marks_of(vault *v, const vault_doc *d, int64_t now)
 		m |= UI_MARK_MERGE;
 	if (d->reference)
 		m |= UI_MARK_REFERENCE;
-	else if (d->approved[0] && d->status != 4 &&
-	         vault_ack_each(v, d->id, ack_of_me, &p, &err) == VAULT_OK &&
-	         p.pending)
-		m |= UI_MARK_ACK;
 	return m;
+}
+
+/* Whether the acting member has yet to acknowledge the latest approved
+ * revision of document id. */
+static bool awaiting_ack(vault *v, const char *id)
+{
+	vault_err err = {0};
+	ack_probe p = {vault_member(v), 0};
+
+	return vault_ack_each(v, id, ack_of_me, &p, &err) == VAULT_OK && p.pending;
+}
+
+void ui_act_load_acks(ui_app *a)
+{
+	a->acks_pending = false;
+	for (size_t i = 0; a->v != NULL && i < a->s.home.n; i++) {
+		ui_doc *d = &a->s.docs[i];
+
+		if (d->approved && d->status != 4 && !(d->marks & UI_MARK_REFERENCE) &&
+		    awaiting_ack(a->v, d->id))
+			d->marks |= UI_MARK_ACK;
+	}
 }
 
 static int collect_doc(const vault_doc *d, void *ctx)
@@ -111,14 +126,15 @@ static int collect_doc(const vault_doc *d, void *ctx)
 		return 1;
 	}
 	e->status = d->status;
-	e->marks = marks_of(l->vault, d, l->now);
+	e->approved = d->approved[0] != '\0';
+	e->marks = marks_of(d, l->now);
 	l->n++;
 	return 0;
 }
 
 void ui_act_load_docs(ui_app *a)
 {
-	doc_list l = {NULL, 0, 0, a->v, (int64_t)time(NULL)};
+	doc_list l = {NULL, 0, 0, (int64_t)time(NULL)};
 	vault_err err = {0};
 
 	if (vault_doc_each(a->v, collect_doc, &l, &err) != VAULT_OK) {
@@ -127,15 +143,7 @@ void ui_act_load_docs(ui_app *a)
 		return;
 	}
 	ui_set_docs(&a->s, l.v, l.n);
-}
-
-/* The marks the home list shows for a document (they need the vault). */
-static unsigned marks_known(const ui_app *a, const char *id)
-{
-	for (size_t i = 0; i < a->s.home.n; i++)
-		if (strcmp(a->s.docs[i].id, id) == 0)
-			return a->s.docs[i].marks;
-	return 0;
+	a->acks_pending = true;
 }
 
 static void open_doc(ui_app *a, const char *ref)
@@ -153,7 +161,11 @@ static void open_doc(ui_app *a, const char *ref)
 	row.title = strdup(d->title);
 	row.category = strdup(d->category);
 	row.status = d->status;
-	row.marks = marks_known(a, d->id) | (d->reference ? UI_MARK_REFERENCE : 0);
+	row.marks = marks_of(d, (int64_t)time(NULL));
+	row.approved = d->approved[0] != '\0';
+	if (row.approved && d->status != 4 && !d->reference &&
+	    awaiting_ack(a->v, d->id))
+		row.marks |= UI_MARK_ACK;
 	if (row.title == NULL || row.category == NULL ||
 	    ui_set_reader(&a->s, &row, d->body, d->body_len) != 0) {
 		ui_doc_clear(&row);

@@ -91,6 +91,7 @@ typedef struct {
 	char *category;
 	int status;       /* 1 draft .. 4 archived; 0 for templates */
 	unsigned marks;
+	bool approved;    /* a revision of it has been approved */
 } ui_doc;
 
 /* A search hit. */
