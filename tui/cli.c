@@ -197,6 +197,9 @@ int cli_main(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto out;
 	}
+	/* No core file and no same-user debugger from before a passphrase
+	 * is read (docs/vault-format.md §5), not only once a vault opens. */
+	ac_harden_process();
 	rc = cmd->run(&c);
 out:
 	free_opts(&c);
