@@ -1,6 +1,7 @@
 /* sync.c: what goes into a bundle, and applying one (docs/bundle-format.md
  * §4 and §5): export, import, and the sync-folder mode. */
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +250,28 @@ static int64_t peer_sent(vault *v, const char *peer)
 	return sent;
 }
 
+/* The newest change time of any key slot of this copy. */
+static int64_t latest_slot_change(vault *v)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t t = 0;
+
+	if (db_prepare(v->db, "SELECT coalesce(max(changed), 0) FROM slot_changes",
+	               &st, NULL) == VAULT_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			t = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return t;
+}
+
+/* The watermark row for the slots sent to a peer. */
+static const char *slot_peer(const char *peer, char out[300])
+{
+	snprintf(out, 300, "slots:%s", peer);
+	return out;
+}
+
 static void selection_free(selection *sel)
 {
 	free(sel->objects.p);
@@ -267,6 +290,10 @@ static vault_status write_bundle(vault *v, const char *out, selection *sel,
 	vault_status rc;
 
 	rc = build_plain(v, sel, slots, &plain, err);
+	if (rc == VAULT_OK && plain.len > BUNDLE_MAX_FILE - 65536)
+		rc = vault_fail(err, VAULT_EINVAL, "the bundle would be larger than "
+		                "a bundle may be (%u MiB); export in parts with "
+		                "--peer", (unsigned)(BUNDLE_MAX_FILE >> 20));
 	if (rc == VAULT_OK)
 		rc = bundle_seal(plain.p, plain.len, to, nto, &file, progress, ctx, err);
 	if (plain.p != NULL)
@@ -288,12 +315,21 @@ vault_status vault_export(vault *v, const char *out, const char *peer, int all,
                           vault_sync_summary *sum, vault_err *err)
 {
 	uint8_t (*keys)[32] = NULL;
+	char sp[300];
 	selection sel;
 	sqlite3_stmt *st = NULL;
 	vault_status rc;
 
+	char partner_peer[VAULT_ADDRESS_LEN + 8];
+
 	memset(sum, 0, sizeof *sum);
 	memset(&sel, 0, sizeof sel);
+	/* Partners get a filtered selection: their watermark must not be the
+	 * one our own copies use. */
+	if (peer == NULL && nto > 0) {
+		snprintf(partner_peer, sizeof partner_peer, "to:%s", to[0]);
+		peer = partner_peer;
+	}
 	if (peer == NULL)
 		peer = "default";
 	if (nto + 1 > BUNDLE_MAX_RECIPIENTS)
@@ -311,7 +347,10 @@ vault_status vault_export(vault *v, const char *out, const char *peer, int all,
 	if (rc == VAULT_OK)
 		rc = select_objects(v, all ? 0 : peer_sent(v, peer), nto > 0, NULL,
 		                    &sel, err);
-	if (rc == VAULT_OK && sel.order.n == 0)
+	/* A passphrase changed here travels in the slot records even when no
+	 * object is new. */
+	if (rc == VAULT_OK && sel.order.n == 0 &&
+	    (nto > 0 || latest_slot_change(v) <= peer_sent(v, slot_peer(peer, sp))))
 		rc = vault_fail(err, VAULT_EUNCHANGED, "nothing new for \"%s\" "
 		                "since the last export (use --all to send "
 		                "everything)", peer);
@@ -326,6 +365,12 @@ vault_status vault_export(vault *v, const char *out, const char *peer, int all,
 		db_bind_text(st, ":n", peer);
 		db_bind_int64(st, ":s", sel.last_seq);
 		sqlite3_step(st);
+		sqlite3_reset(st);
+		if (nto == 0) {
+			db_bind_text(st, ":n", slot_peer(peer, sp));
+			db_bind_int64(st, ":s", latest_slot_change(v));
+			sqlite3_step(st);
+		}
 		sqlite3_finalize(st);
 	}
 	selection_free(&sel);
@@ -727,9 +772,9 @@ vault_status vault_sync(vault *v, const char *dir, vault_progress_fn progress,
                         vault_sync_problem_fn problems, void *ctx,
                         vault_sync_summary *sum, vault_err *err)
 {
-	char **names = NULL, path[4096], out[4096], hex[17];
+	char **names = NULL, path[4096], out[4096], hex[17], real[4096], sp[4200];
 	uint8_t rnd[8], (*self)[32] = NULL;
-	int *done = NULL, progressed = 1;
+	int *done = NULL, progressed = 1, slots_new = 0;
 	idset there = {0};
 	selection sel;
 	size_t n = 0;
@@ -763,7 +808,7 @@ vault_status vault_sync(vault *v, const char *dir, vault_progress_fn progress,
 			r = import_file(v, path, &there, NULL, NULL, sum, &e);
 			if (r == VAULT_OK) {
 				done[i] = progressed = 1;
-			} else if (r == VAULT_EAUTH) {
+			} else if (r == VAULT_ENOTOURS) {
 				done[i] = 1; /* for another vault: not ours to read */
 				sum->skipped++;
 			} else if (r != VAULT_ENOTFOUND) {
@@ -776,21 +821,21 @@ vault_status vault_sync(vault *v, const char *dir, vault_progress_fn progress,
 				progress(i + 1, n, ctx);
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (!done[i]) {
-			vault_err e = {0};
-
-			snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-			(void)import_file(v, path, NULL, NULL, NULL, sum, &e);
-			sum->failed++;
-			if (problems != NULL)
-				problems(names[i], &e, ctx);
-		}
-	}
-	/* Then write what the folder does not hold yet. */
+	/* What still lacks prerequisites waits for bundles not yet in the
+	 * folder (a Syncthing folder fills in any order): not an error. */
+	for (size_t i = 0; i < n; i++)
+		if (!done[i])
+			sum->waiting++;
+	/* Then write what the folder does not hold yet: objects, or a key
+	 * slot changed here since this copy last wrote to this folder. */
 	rc = select_objects(v, 0, 0, &there, &sel, err);
-	if (rc == VAULT_OK && sel.order.n > 0) {
+	if (realpath(dir, real) == NULL)
+		snprintf(real, sizeof real, "%s", dir);
+	snprintf(sp, sizeof sp, "slots:folder:%s", real);
+	slots_new = latest_slot_change(v) > peer_sent(v, sp);
+	if (rc == VAULT_OK && (sel.order.n > 0 || slots_new)) {
 		uint64_t objs = sum->objects;
+		sqlite3_stmt *st = NULL;
 
 		rc = meta_address_pk(v, self[0], err);
 		ac_random(rnd, sizeof rnd);
@@ -800,6 +845,14 @@ vault_status vault_sync(vault *v, const char *dir, vault_progress_fn progress,
 			rc = write_bundle(v, out, &sel, (const uint8_t (*)[32])self, 1, 1,
 			                  NULL, NULL, sum, err);
 		sum->objects = objs; /* count what was read, not what was written */
+		if (rc == VAULT_OK &&
+		    db_prepare(v->db, "INSERT OR REPLACE INTO peers(name, sent)"
+		               " VALUES (:n, :s)", &st, NULL) == VAULT_OK) {
+			db_bind_text(st, ":n", sp);
+			db_bind_int64(st, ":s", latest_slot_change(v));
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
 	}
 out:
 	for (size_t i = 0; i < n; i++)
