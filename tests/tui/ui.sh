@@ -187,4 +187,24 @@ wait_for $S "Bloqueada tras un rato sin uso."
 tm send-keys -t $S C-q
 wait_exit $S "$WORK/st2"
 
+# 3. Bare `amparo` with no last vault offers to create one.
+S=create
+XDG_STATE_HOME="$WORK/state2" start $S "$WORK/st3" XDG_STATE_HOME="$WORK/state2" --
+wait_for $S "No vault yet"
+for ((i = 0; i < 80; i++)); do tm send-keys -t $S BSpace; done # the default path
+tm send-keys -t $S -l "$WORK/nueva.amp"
+tm send-keys -t $S Enter
+wait_for $S "Your name:"
+tm send-keys -t $S -l 'Lucía'
+tm send-keys -t $S Enter
+tm send-keys -t $S -l 'otra frase larga'
+tm send-keys -t $S Enter
+tm send-keys -t $S -l 'otra frase larga'
+tm send-keys -t $S Enter
+wait_for $S "Lucía (admin)"
+wait_for $S "No documents yet."
+tm send-keys -t $S C-q
+wait_exit $S "$WORK/st3"
+[ -f "$WORK/nueva.amp" ] || fail "no vault created"
+
 echo "ok: tui end to end"
