@@ -660,8 +660,40 @@ static void synthetic_seeds(void)
 	free(h3.objs.p);
 }
 
-/* Inputs for open findings (fuzz/README.md), kept out of the CI corpus
- * until the bugs are fixed: each fails fuzz_bundle's checks. */
+/* A removal that arrives after a revision its author signed later than
+ * the removal's time: the store accepted the revision (its author was a
+ * member when it arrived), vault_verify rejects it (removed by then). As
+ * copies exchange bundles in either order, the outcome depends on the
+ * order: found by fuzz_bundle as two imports in a row. */
+static void late_removal_seed(const fuzz_signers *k)
+{
+	history h = {0};
+	uint8_t vid[OBJ_VAULT_BYTES], doc[OBJ_DOC_BYTES];
+	const int64_t t = SYNTH_TIME;
+	obj o;
+
+	memcpy(vid, "FUZZ:LATE-VAULT1", OBJ_VAULT_BYTES);
+	memcpy(doc, "FUZZ:LATE-DOC-01", OBJ_DOC_BYTES);
+	memset(&o, 0, sizeof o);
+	o.type = OBJ_GENESIS;
+	memcpy(o.vault, vid, OBJ_VAULT_BYTES);
+	memcpy(o.author, k->pk[0], OBJ_KEY_BYTES);
+	o.time = t;
+	o.name = str("admin");
+	hist_add(&h, &o, NULL);
+	member(&o, vid, k->pk[0], t + 1, MEMBER_ADD, ROLE_EDITOR, k->pk[1], "editor");
+	hist_add(&h, &o, NULL);
+	revision(&o, vid, k->pk[1], t + 3, doc, "Edited offline", "after the removal\n");
+	hist_add(&h, &o, NULL);
+	member(&o, vid, k->pk[0], t + 2, MEMBER_REMOVE, ROLE_EDITOR, k->pk[1], "editor");
+	hist_add(&h, &o, NULL);
+	hist_seed("findings", "fixup-removal-after-revision", &h, vid, k->pk[0], 0,
+	          NULL, NULL, k, 0);
+	free(h.objs.p);
+}
+
+/* Inputs for findings (fuzz/README.md): those fixed are regression seeds
+ * in bundle/; those still open go to findings/, out of the CI corpus. */
 static void finding_seeds(void)
 {
 	fuzz_signers k;
@@ -671,8 +703,9 @@ static void finding_seeds(void)
 	obj o;
 
 	fuzz_signers_init(&k);
-	/* A role change and a removal in the same second: the store lets the
-	 * removed member go on signing, vault_verify does not. */
+	/* A role change and a removal in the same second: the store let the
+	 * removed member go on signing, vault_verify did not (fixed in
+	 * f6bbb1b: the removal wins the tie). */
 	memcpy(vid, "FUZZ:TIE-VAULT-1", OBJ_VAULT_BYTES);
 	memcpy(doc, "FUZZ:TIE-DOC-001", OBJ_DOC_BYTES);
 	memset(&o, 0, sizeof o);
@@ -690,10 +723,11 @@ static void finding_seeds(void)
 	hist_add(&tie, &o, NULL);
 	revision(&o, vid, k.pk[1], t + 3, doc, "After removal", "still here\n");
 	hist_add(&tie, &o, NULL);
-	hist_seed("findings", "fixup-tie-role-remove", &tie, vid, k.pk[0], 0, NULL,
+	hist_seed("bundle", "fixup-tie-role-remove", &tie, vid, k.pk[0], 0, NULL,
 	          NULL, &k, 0);
 
-	/* A partner vault revises, and approves, a document of this vault. */
+	/* A partner vault revises, and approves, a document of this vault
+	 * (refused since f6bbb1b: documents belong to their vault). */
 	memcpy(doc, "FUZZ:OWN-DOC-001", OBJ_DOC_BYTES);
 	revision(&o, fuzz_self_vault, fuzz_self_key, t, doc, "Our policy", "ours\n");
 	hist_add(&own, &o, NULL);
@@ -709,7 +743,7 @@ static void finding_seeds(void)
 	hist_add(&own, &o, rev);
 	status(&o, vid, k.pk[0], t + 11, doc, rev, OBJ_STATUS, STATUS_APPROVED);
 	hist_add(&own, &o, NULL);
-	hist_seed("findings", "fixup-partner-writes-own-document", &own,
+	hist_seed("bundle", "fixup-partner-writes-own-document", &own,
 	          fuzz_self_vault, fuzz_self_key, 0, NULL, NULL, &k, 0);
 
 	/* Two members of one vault with one name (as two copies adding
@@ -729,6 +763,7 @@ static void finding_seeds(void)
 	free(tie.objs.p);
 	free(own.objs.p);
 	free(clash.objs.p);
+	late_removal_seed(&k);
 }
 
 int main(int argc, char **argv)
