@@ -100,7 +100,7 @@ fail:
 	return -1;
 }
 
-static double each_ms, acks_ms;
+static double each_ms;
 
 static int count_doc(const vault_doc *d, void *ctx)
 {
@@ -116,7 +116,7 @@ static int bench_first_screen(const char *path, int n, double *kdf_ms,
 	vault_err err = {0};
 	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
 	SCREEN *scr;
-	double t[TRIALS], tack[TRIALS], t0;
+	double t[TRIALS], t0;
 	char pass[UI_PASS_MAX + 1], pass2[UI_PASS_MAX + 1];
 
 	memset(&a, 0, sizeof a);
@@ -137,10 +137,6 @@ static int bench_first_screen(const char *path, int n, double *kdf_ms,
 		ui_act_load_docs(&a);
 		ui_draw(&a);
 		t[i] = now_ms() - t0;
-		t0 = now_ms();
-		ui_act_load_acks(&a);
-		ui_draw(&a);
-		tack[i] = now_ms() - t0;
 		if (a.s.home.n != (size_t)n) {
 			fprintf(stderr, "amparo-bench-tui: %zu documents loaded, not %d\n",
 			        a.s.home.n, n);
@@ -149,7 +145,6 @@ static int bench_first_screen(const char *path, int n, double *kdf_ms,
 		ui_state_free(&a.s);
 	}
 	*screen_ms = median(t, TRIALS);
-	acks_ms = median(tack, TRIALS);
 	for (int i = 0; i < TRIALS; i++) {
 		t0 = now_ms();
 		vault_doc_each(a.v, count_doc, NULL, &err);
@@ -291,8 +286,6 @@ int main(int argc, char **argv)
 	printf("  first screen, %4d documents:        %8.2f ms  target 50 ms  %s\n",
 	       n, screen_ms, screen_ms <= 50 ? "PASS" : "MISS");
 	printf("  vault_doc_each alone, for scale:    %8.2f ms\n", each_ms);
-	printf("  then the acknowledgement markers:   %8.2f ms (after the first screen)\n",
-	       acks_ms);
 	printf("  editor keystroke, %d lines:        %8.2f ms  target  5 ms  %s\n",
 	       LINES_DOC, key_ms, key_ms <= 5 ? "PASS" : "MISS");
 	rc = 0;

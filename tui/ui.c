@@ -173,11 +173,6 @@ static void loop(ui_app *a)
 			a->redraw_all = false;
 		}
 		ui_draw(a);
-		if (a->acks_pending && a->s.screen == UI_SCR_HOME) {
-			/* The list is on screen: now its slower markers. */
-			ui_act_load_acks(a);
-			continue;
-		}
 		timeout(1000); /* wake up to check the idle time */
 		rc = get_wch(&c);
 		if (rc == ERR) {

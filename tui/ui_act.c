@@ -53,19 +53,6 @@ typedef struct {
 	int64_t now;
 } doc_list;
 
-typedef struct {
-	const char *me;
-	int pending;
-} ack_probe;
-
-static int ack_of_me(const vault_ack_info *i, void *ctx)
-{
-	ack_probe *p = ctx;
-
-	if (strcmp(i->member, p->me) == 0 && !i->acked)
-		p->pending = 1;
-	return 0;
-}
 
 static unsigned marks_of(const vault_doc *d, int64_t now)
 {
@@ -77,29 +64,9 @@ static unsigned marks_of(const vault_doc *d, int64_t now)
 		m |= UI_MARK_MERGE;
 	if (d->reference)
 		m |= UI_MARK_REFERENCE;
+	if (d->awaiting_ack && !d->reference)
+		m |= UI_MARK_ACK;
 	return m;
-}
-
-/* Whether the acting member has yet to acknowledge the latest approved
- * revision of document id. */
-static bool awaiting_ack(vault *v, const char *id)
-{
-	vault_err err = {0};
-	ack_probe p = {vault_member(v), 0};
-
-	return vault_ack_each(v, id, ack_of_me, &p, &err) == VAULT_OK && p.pending;
-}
-
-void ui_act_load_acks(ui_app *a)
-{
-	a->acks_pending = false;
-	for (size_t i = 0; a->v != NULL && i < a->s.home.n; i++) {
-		ui_doc *d = &a->s.docs[i];
-
-		if (d->approved && d->status != 4 && !(d->marks & UI_MARK_REFERENCE) &&
-		    awaiting_ack(a->v, d->id))
-			d->marks |= UI_MARK_ACK;
-	}
 }
 
 static int collect_doc(const vault_doc *d, void *ctx)
@@ -143,7 +110,6 @@ void ui_act_load_docs(ui_app *a)
 		return;
 	}
 	ui_set_docs(&a->s, l.v, l.n);
-	a->acks_pending = true;
 }
 
 static void open_doc(ui_app *a, const char *ref)
@@ -163,9 +129,6 @@ static void open_doc(ui_app *a, const char *ref)
 	row.status = d->status;
 	row.marks = marks_of(d, (int64_t)time(NULL));
 	row.approved = d->approved[0] != '\0';
-	if (row.approved && d->status != 4 && !d->reference &&
-	    awaiting_ack(a->v, d->id))
-		row.marks |= UI_MARK_ACK;
 	if (row.title == NULL || row.category == NULL ||
 	    ui_set_reader(&a->s, &row, d->body, d->body_len) != 0) {
 		ui_doc_clear(&row);

@@ -21,7 +21,6 @@ typedef struct {
 	struct screen *scr;    /* our curses SCREEN, NULL while the editor runs */
 	FILE *tty;             /* the terminal it runs on, or NULL for stdio */
 	bool lost;             /* the terminal is gone: leave */
-	bool acks_pending;     /* the home list still lacks its ack markers */
 } ui_app;
 
 /* Start curses on the controlling terminal (a->scr, a->tty, a->color);
@@ -38,13 +37,10 @@ void ui_draw(const ui_app *a);
 /* Perform an action the model asked for (ui_act.c); results go back into
  * a->s. Never exits; every failure becomes a message on the status line. */
 void ui_act(ui_app *a, ui_action act);
-/* Load the document list of the open vault into the model, without the
- * "awaiting your acknowledgement" markers, which cost a query per approved
- * document: they come from ui_act_load_acks, which the loop calls right
- * after drawing the list (a->acks_pending), so the first screen is not
- * kept waiting for them. */
+/* Load the document list of the open vault into the model, with every
+ * marker ("awaiting your acknowledgement" comes with each document from
+ * vault_doc_each, in the same query). */
 void ui_act_load_docs(ui_app *a);
-void ui_act_load_acks(ui_app *a);
 /* Close the vault (wiping its keys) and forget everything shown. */
 void ui_act_lock(ui_app *a, const char *msg);
 

@@ -539,7 +539,10 @@ fail:
 	"d.doc, d.title, d.category, d.lang, d.kind, d.status, d.nheads," \
 	" d.review_by, d.created, d.updated, d.head, d.approved," \
 	" (SELECT m.name FROM revisions r JOIN members m ON m.key = r.author" \
-	"  WHERE r.id = d.head), d.origin, d.template FROM documents d "
+	"  WHERE r.id = d.head), d.origin, d.template," \
+	" d.approved IS NOT NULL AND d.status != 4 AND NOT EXISTS (SELECT 1" \
+	"  FROM acks a WHERE a.rev = d.approved AND a.member = :me)" \
+	" FROM documents d "
 
 static char *col_dup(sqlite3_stmt *st, int i)
 {
@@ -569,6 +572,7 @@ static vault_doc *doc_from_row(vault *v, sqlite3_stmt *st)
 		obj_hex(sqlite3_column_blob(st, 11), OBJ_ID_BYTES, d->approved);
 	d->author = col_dup(st, 12);
 	d->template_id = col_dup(st, 14);
+	d->awaiting_ack = sqlite3_column_int(st, 15);
 	d->reference = sqlite3_column_bytes(st, 13) == VAULT_ID_BYTES &&
 	               memcmp(sqlite3_column_blob(st, 13), v->header.vault_id,
 	                      VAULT_ID_BYTES) != 0;
@@ -592,6 +596,7 @@ vault_status vault_doc_each(vault *v, vault_doc_fn fn, void *ctx,
 	                "ORDER BY d.category, d.title, d.doc", &st, err);
 	if (rc != VAULT_OK)
 		return rc;
+	db_bind_blob(st, ":me", v->mk->sign_pk, OBJ_KEY_BYTES);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		vault_doc *d = doc_from_row(v, st);
 
@@ -669,6 +674,7 @@ vault_status vault_doc_get(vault *v, const char *ref, const char *revref,
 	rc = db_prepare(v->db, "SELECT " DOC_COLUMNS "WHERE d.doc = :doc", &st, err);
 	if (rc != VAULT_OK)
 		return rc;
+	db_bind_blob(st, ":me", v->mk->sign_pk, OBJ_KEY_BYTES);
 	db_bind_blob(st, ":doc", doc, OBJ_DOC_BYTES);
 	src = sqlite3_step(st);
 	if (src == SQLITE_ROW) {

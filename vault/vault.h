@@ -104,6 +104,8 @@ typedef struct {
 	int heads;                    /* more than 1: needs a merge */
 	int64_t review_by;            /* 0: none */
 	int reference;                /* received from a partner: read-only */
+	int awaiting_ack;             /* approved, and the acting member has not
+	                                 acknowledged the latest approval */
 	int64_t created;              /* seconds since the epoch, UTC */
 	int64_t updated;
 } vault_doc;
