@@ -596,6 +596,19 @@ vault_status store_insert_checked(vault *v, const uint8_t id[OBJ_ID_BYTES],
 	    !store_member_active(v, o->vault, o->author, INT64_MAX))
 		return vault_fail(err, VAULT_EPERM, "a %s by a member who has "
 		                  "been removed", obj_type_name(o->type));
+	/* Nor by someone whose role no longer allows it: an admin made an
+	 * editor keeps their key and could otherwise approve, or add an admin
+	 * they control, dated back to when they were one. */
+	if (o->type != OBJ_GENESIS) {
+		obj now = *o;
+		vault_err why = {0};
+
+		now.time = INT64_MAX;
+		if (store_authorize(v, &now, &why) != VAULT_OK)
+			return vault_fail(err, VAULT_EPERM, "a %s its author's role "
+			                  "no longer allows: %s",
+			                  obj_type_name(o->type), why.msg);
+	}
 	rc = insert_object(v, id, o, data, len, sig, err);
 	if (rc == VAULT_OK)
 		*added = 1;
