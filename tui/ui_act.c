@@ -112,7 +112,7 @@ void ui_act_load_docs(ui_app *a)
 	ui_set_docs(&a->s, l.v, l.n);
 }
 
-static void open_doc(ui_app *a, const char *ref)
+void ui_act_open(ui_app *a, const char *ref)
 {
 	vault_doc *d = NULL;
 	vault_err err = {0};
@@ -223,7 +223,7 @@ static void edit(ui_app *a)
 		ac_wipe(text, len);
 	free(text);
 	free(msg);
-	open_doc(a, d->id);
+	ui_act_open(a, d->id);
 	vault_doc_free(d);
 }
 
@@ -286,7 +286,7 @@ static void new_doc(ui_app *a)
 	if (err.code != VAULT_OK)
 		return;
 	ui_act_load_docs(a);
-	open_doc(a, id);
+	ui_act_open(a, id);
 	ui_set_msg(&a->s, _("Added as a draft. Press e to write in it."));
 }
 
@@ -410,7 +410,7 @@ static void set_status(ui_app *a, int status, const char *done)
 		return;
 	}
 	ui_act_load_docs(a);
-	open_doc(a, a->s.doc.id);
+	ui_act_open(a, a->s.doc.id);
 	ui_set_msg(&a->s, done);
 }
 
@@ -426,22 +426,9 @@ static void restore(ui_app *a)
 		ui_act_fail(a, &err);
 		return;
 	}
-	open_doc(a, a->s.doc.id);
+	ui_act_open(a, a->s.doc.id);
 	history(a);
 	ui_set_msg(&a->s, _("Restored as a new revision."));
-}
-
-static void ack(ui_app *a)
-{
-	vault_err err = {0};
-
-	if (vault_ack(a->v, a->s.doc.id, 0, 0, &err) != VAULT_OK) {
-		ui_act_fail(a, &err);
-		return;
-	}
-	ui_act_load_docs(a);
-	open_doc(a, a->s.doc.id);
-	ui_set_msg(&a->s, _("Recorded: you have read this document."));
 }
 
 /* ---- unlock and create ---- */
@@ -519,7 +506,7 @@ void ui_act(ui_app *a, ui_action act)
 		ui_act_lock(a, _("Locked. Type your passphrase to unlock."));
 		break;
 	case UI_ACT_SEARCH: search(a); break;
-	case UI_ACT_OPEN: open_doc(a, ui_selected_doc(&a->s)); break;
+	case UI_ACT_OPEN: ui_act_open(a, ui_selected_doc(&a->s)); break;
 	case UI_ACT_EDIT: edit(a); break;
 	case UI_ACT_NEW: new_doc(a); break;
 	case UI_ACT_HISTORY: history(a); break;
@@ -528,7 +515,9 @@ void ui_act(ui_app *a, ui_action act)
 	case UI_ACT_SUBMIT: set_status(a, 2, _("Submitted for review.")); break;
 	case UI_ACT_APPROVE: set_status(a, 3, _("Approved.")); break;
 	case UI_ACT_ARCHIVE: set_status(a, 4, _("Archived.")); break;
-	case UI_ACT_ACK: ack(a); break;
+	case UI_ACT_ACK: ui_act_ack(a); break;
+	case UI_ACT_WALK: ui_act_walk(a); break;
+	case UI_ACT_WALK_DONE: ui_act_walk_done(a); break;
 	case UI_ACT_CRISIS: ui_act_crisis(a); break;
 	case UI_ACT_PROTOCOL: ui_act_protocol(a); break;
 	case UI_ACT_CHECK: ui_act_check(a); break;

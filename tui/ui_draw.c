@@ -385,6 +385,35 @@ static void draw_templates(const ui_app *a)
 	}
 }
 
+/* The walkthrough: lines made by the model (plain text with the cursor
+ * marked by ">"); scrolled so that the line with the cursor shows, and
+ * the terminal cursor put on it, where screen readers look. */
+static void draw_walk(const ui_app *a, int *cy, int *cx)
+{
+	const ui_state *s = &a->s;
+	int y0 = ui_content_top(s), rows = ui_content_rows(s);
+	ui_lines ls;
+	size_t cur = 0, top = 0;
+	ui_view v;
+
+	ui_lines_init(&ls);
+	if (ui_walk_lines(s, COLS > 2 ? (size_t)COLS - 2 : 1, &ls, &cur) != 0) {
+		ui_lines_clear(&ls);
+		puts_(y0, 1, _("Out of memory."), COLS - 2, A_BOLD);
+		return;
+	}
+	if (cur >= (size_t)rows)
+		top = cur - (size_t)rows + 1;
+	v.lines = ls;
+	v.top = top;
+	draw_view(a, &v, y0, rows, 1);
+	if (cur >= top && cur < ls.n) {
+		*cy = y0 + (int)(cur - top);
+		*cx = 1;
+	}
+	ui_lines_clear(&ls);
+}
+
 /* ---- overlays and bars ---- */
 
 static void draw_help(const ui_app *a)
@@ -472,6 +501,7 @@ void ui_draw(const ui_app *a)
 	case UI_SCR_CRISIS: draw_crisis(a); break;
 	case UI_SCR_CHECKLIST: draw_checklist(a); break;
 	case UI_SCR_TEMPLATES: draw_templates(a); break;
+	case UI_SCR_WALK: draw_walk(a, &cy, &cx); break;
 	}
 	if (s->help) {
 		draw_help(a);

@@ -41,6 +41,8 @@ void ui_act(ui_app *a, ui_action act);
  * marker ("awaiting your acknowledgement" comes with each document from
  * vault_doc_each, in the same query). */
 void ui_act_load_docs(ui_app *a);
+/* Load document ref (id) into the reader (screen READER). */
+void ui_act_open(ui_app *a, const char *ref);
 /* Close the vault (wiping its keys) and forget everything shown. */
 void ui_act_lock(ui_app *a, const char *msg);
 
@@ -51,6 +53,14 @@ void ui_act_lock(ui_app *a, const char *msg);
 void ui_act_crisis(ui_app *a);
 void ui_act_protocol(ui_app *a);
 void ui_act_check(ui_app *a);
+/* Walkthroughs (ui_act_walk.c): start the walkthrough of the reader's
+ * document (on HOME, of the selected one, opened first), from its
+ * template in the document's language; one without a walkthrough is
+ * acknowledged after a yes/no question instead (UI_ACT_ACK, ui_act_ack).
+ * Finishing acknowledges the latest approved revision with the score. */
+void ui_act_walk(ui_app *a);
+void ui_act_walk_done(ui_app *a);
+void ui_act_ack(ui_app *a);
 /* A vault error as a sentence on the status line. */
 void ui_act_fail(ui_app *a, const vault_err *err);
 

@@ -6,10 +6,11 @@
 #include <string.h>
 
 #include "ui_i18n.h"
+#include "ui_model_int.h"
 
 #define UI_WHEEL_STEP 3
 
-static void wipe(void *p, size_t n)
+void ui_wipe(void *p, size_t n)
 {
 	volatile unsigned char *q = p;
 
@@ -20,7 +21,7 @@ static void wipe(void *p, size_t n)
 static void str_free(char *s)
 {
 	if (s != NULL)
-		wipe(s, strlen(s));
+		ui_wipe(s, strlen(s));
 	free(s);
 }
 
@@ -73,9 +74,9 @@ void ui_set_msg(ui_state *s, const char *msg)
 void ui_pass_wipe(ui_state *s)
 {
 	if (s->pass != NULL)
-		wipe(s->pass, UI_PASS_MAX + 1);
+		ui_wipe(s->pass, UI_PASS_MAX + 1);
 	if (s->pass2 != NULL)
-		wipe(s->pass2, UI_PASS_MAX + 1);
+		ui_wipe(s->pass2, UI_PASS_MAX + 1);
 	s->pass_len = s->pass2_len = 0;
 }
 
@@ -106,12 +107,12 @@ static void forget_vault(ui_state *s)
 	ui_hits_free(s->hits, s->search.n);
 	s->hits = NULL;
 	memset(&s->search, 0, sizeof s->search);
-	wipe(s->query, sizeof s->query);
+	ui_wipe(s->query, sizeof s->query);
 	s->query_len = 0;
 	s->searching = false;
 	ui_doc_clear(&s->doc);
 	if (s->body != NULL)
-		wipe(s->body, s->body_len);
+		ui_wipe(s->body, s->body_len);
 	free(s->body);
 	s->body = NULL;
 	s->body_len = 0;
@@ -132,7 +133,8 @@ static void forget_vault(ui_state *s)
 	ui_docs_free(s->tmpls, s->tmpl.n);
 	s->tmpls = NULL;
 	memset(&s->tmpl, 0, sizeof s->tmpl);
-	wipe(s->input, sizeof s->input);
+	ui_walk_forget(s);
+	ui_wipe(s->input, sizeof s->input);
 	s->input_len = 0;
 	s->prompt = UI_PROMPT_NONE;
 	s->confirm = UI_ACT_NONE;
@@ -173,7 +175,7 @@ int ui_content_rows(const ui_state *s)
 
 /* ---- lists ---- */
 
-static void list_scroll(ui_list *l, size_t rows)
+void ui_list_scroll(ui_list *l, size_t rows)
 {
 	if (l->n == 0) {
 		l->sel = l->top = 0;
@@ -188,7 +190,7 @@ static void list_scroll(ui_list *l, size_t rows)
 }
 
 /* Move a selection; returns 1 when the key was a move. */
-static int list_key(ui_list *l, const ui_key *k, size_t page)
+int ui_list_key(ui_list *l, const ui_key *k, size_t page)
 {
 	switch (k->kind) {
 	case UI_KEY_UP: case UI_KEY_WHEEL_UP:
@@ -217,7 +219,7 @@ static int list_key(ui_list *l, const ui_key *k, size_t page)
 }
 
 /* Scroll a text view; returns 1 when the key was a scroll. */
-static int view_key(ui_view *v, const ui_key *k, size_t rows)
+int ui_view_key(ui_view *v, const ui_key *k, size_t rows)
 {
 	size_t max = v->lines.n > rows ? v->lines.n - rows : 0;
 	size_t page = rows > 2 ? rows - 1 : 1;
@@ -250,7 +252,7 @@ static int view_key(ui_view *v, const ui_key *k, size_t rows)
 
 /* Edit a NUL-terminated line: a character appended or the last one
  * removed. Returns 1 when the key changed the line. */
-static int input_key(char *buf, size_t *len, size_t cap, const ui_key *k)
+int ui_input_key(char *buf, size_t *len, size_t cap, const ui_key *k)
 {
 	char u[4];
 	size_t n = 0;
@@ -262,7 +264,7 @@ static int input_key(char *buf, size_t *len, size_t cap, const ui_key *k)
 		do
 			(*len)--;
 		while (*len > 0 && ((unsigned char)buf[*len] & 0xc0) == 0x80);
-		wipe(buf + *len, cap - *len);
+		ui_wipe(buf + *len, cap - *len);
 		return 1;
 	}
 	if (k->kind != UI_KEY_CHAR || c < 0x20 || c == 0x7f ||
@@ -291,7 +293,7 @@ static int input_key(char *buf, size_t *len, size_t cap, const ui_key *k)
 	return 1;
 }
 
-static bool is_quit(const ui_key *k)
+bool ui_is_quit(const ui_key *k)
 {
 	return k->kind == UI_KEY_CTRL && (k->ch == 'q' || k->ch == 'x');
 }
@@ -302,7 +304,7 @@ static bool is_back(const ui_key *k)
 	       (k->kind == UI_KEY_CHAR && (k->ch == 'q' || k->ch == 'Q'));
 }
 
-static ui_action ask(ui_state *s, ui_action act, const char *question)
+ui_action ui_ask(ui_state *s, ui_action act, const char *question)
 {
 	s->confirm = act;
 	snprintf(s->question, sizeof s->question, "%s %s", question,
@@ -314,7 +316,7 @@ static ui_action ask(ui_state *s, ui_action act, const char *question)
 
 static ui_action unlock_key(ui_state *s, const ui_key *k)
 {
-	if (is_quit(k) || k->kind == UI_KEY_ESC)
+	if (ui_is_quit(k) || k->kind == UI_KEY_ESC)
 		return UI_ACT_QUIT;
 	if (k->kind == UI_KEY_ENTER) {
 		if (s->pass_len == 0) {
@@ -324,7 +326,7 @@ static ui_action unlock_key(ui_state *s, const ui_key *k)
 		ui_set_msg(s, _("Unlocking..."));
 		return UI_ACT_UNLOCK;
 	}
-	if (input_key(s->pass, &s->pass_len, UI_PASS_MAX + 1, k))
+	if (ui_input_key(s->pass, &s->pass_len, UI_PASS_MAX + 1, k))
 		s->msg[0] = '\0';
 	return UI_ACT_NONE;
 }
@@ -369,7 +371,7 @@ static ui_action create_enter(ui_state *s)
 
 static ui_action create_key(ui_state *s, const ui_key *k)
 {
-	if (is_quit(k))
+	if (ui_is_quit(k))
 		return UI_ACT_QUIT;
 	if (k->kind == UI_KEY_ENTER) {
 		s->msg[0] = '\0';
@@ -387,11 +389,11 @@ static ui_action create_key(ui_state *s, const ui_key *k)
 		return UI_ACT_NONE;
 	}
 	if (s->create_step == 2)
-		input_key(s->pass, &s->pass_len, UI_PASS_MAX + 1, k);
+		ui_input_key(s->pass, &s->pass_len, UI_PASS_MAX + 1, k);
 	else if (s->create_step == 3)
-		input_key(s->pass2, &s->pass2_len, UI_PASS_MAX + 1, k);
+		ui_input_key(s->pass2, &s->pass2_len, UI_PASS_MAX + 1, k);
 	else
-		input_key(s->input, &s->input_len, sizeof s->input, k);
+		ui_input_key(s->input, &s->input_len, sizeof s->input, k);
 	return UI_ACT_NONE;
 }
 
@@ -448,7 +450,7 @@ static ui_action search_key(ui_state *s, const ui_key *k)
 
 	if (k->kind == UI_KEY_ESC) {
 		s->searching = false;
-		wipe(s->query, sizeof s->query);
+		ui_wipe(s->query, sizeof s->query);
 		s->query_len = 0;
 		ui_hits_free(s->hits, s->search.n);
 		s->hits = NULL;
@@ -464,11 +466,11 @@ static ui_action search_key(ui_state *s, const ui_key *k)
 		return y < 0 ? UI_ACT_NONE
 		       : list_click(&s->search, (long)(s->search.top + (size_t)y / 2));
 	}
-	if (list_key(&s->search, k, rows / 2)) {
-		list_scroll(&s->search, rows > 2 ? (rows - 1) / 2 : 1);
+	if (ui_list_key(&s->search, k, rows / 2)) {
+		ui_list_scroll(&s->search, rows > 2 ? (rows - 1) / 2 : 1);
 		return UI_ACT_NONE;
 	}
-	if (input_key(s->query, &s->query_len, sizeof s->query, k)) {
+	if (ui_input_key(s->query, &s->query_len, sizeof s->query, k)) {
 		if (s->query_len == 0)
 			return search_key(s, &(ui_key){UI_KEY_ESC, 0, 0, 0});
 		return UI_ACT_SEARCH;
@@ -478,10 +480,12 @@ static ui_action search_key(ui_state *s, const ui_key *k)
 
 static ui_action home_key(ui_state *s, const ui_key *k)
 {
-	if (is_quit(k))
+	if (ui_is_quit(k))
 		return UI_ACT_QUIT;
 	if (k->kind == UI_KEY_CTRL && k->ch == 'e')
 		return UI_ACT_CRISIS;
+	if (k->kind == UI_KEY_CTRL && k->ch == 'w')
+		return ui_selected_doc(s) != NULL ? UI_ACT_WALK : UI_ACT_NONE;
 	if (k->kind == UI_KEY_CTRL && k->ch == 'n') {
 		if (s->role != 1 && s->role != 2) {
 			ui_set_msg(s, _("Only editors and admins can write documents."));
@@ -499,7 +503,7 @@ static ui_action home_key(ui_state *s, const ui_key *k)
 	if (k->kind == UI_KEY_CLICK)
 		return list_click(&s->home,
 		                  home_doc_at(s, k->row - ui_content_top(s)));
-	if (list_key(&s->home, k, (size_t)ui_content_rows(s) - 1))
+	if (ui_list_key(&s->home, k, (size_t)ui_content_rows(s) - 1))
 		home_scroll(s);
 	return UI_ACT_NONE;
 }
@@ -520,7 +524,7 @@ static ui_action reader_key(ui_state *s, const ui_key *k)
 		s->screen = UI_SCR_HOME;
 		return UI_ACT_RELOAD;
 	}
-	if (view_key(&s->reader, k, (size_t)ui_content_rows(s)))
+	if (ui_view_key(&s->reader, k, (size_t)ui_content_rows(s)))
 		return UI_ACT_NONE;
 	if (c == 'h')
 		return UI_ACT_HISTORY;
@@ -533,18 +537,19 @@ static ui_action reader_key(ui_state *s, const ui_key *k)
 	if (c == 'e')
 		return UI_ACT_EDIT;
 	if (c == 's')
-		return ask(s, UI_ACT_SUBMIT, _("Submit this document for review?"));
+		return ui_ask(s, UI_ACT_SUBMIT, _("Submit this document for review?"));
 	if ((c == 'a' || c == 'x') && (s->role != 1 || (s->doc.marks & UI_MARK_REFERENCE))) {
 		ui_set_msg(s, _("Only admins can approve or archive documents."));
 		return UI_ACT_NONE;
 	}
 	if (c == 'a')
-		return ask(s, UI_ACT_APPROVE, _("Approve the current revision?"));
+		return ui_ask(s, UI_ACT_APPROVE, _("Approve the current revision?"));
 	if (c == 'x')
-		return ask(s, UI_ACT_ARCHIVE, _("Archive this document?"));
-	if (c == 'k')
-		return ask(s, UI_ACT_ACK, _("Confirm that you have read and "
-		                            "understood the approved revision?"));
+		return ui_ask(s, UI_ACT_ARCHIVE, _("Archive this document?"));
+	/* k (acknowledge) kept for those used to it: acknowledging is
+	 * done by walking through the document. */
+	if (c == 'w' || c == 'k')
+		return UI_ACT_WALK;
 	return UI_ACT_NONE;
 }
 
@@ -563,7 +568,7 @@ static ui_action history_key(ui_state *s, const ui_key *k)
 			ui_set_msg(s, _("Your role does not allow changing documents."));
 			return UI_ACT_NONE;
 		}
-		return ask(s, UI_ACT_RESTORE,
+		return ui_ask(s, UI_ACT_RESTORE,
 		           _("Restore this revision as a new revision?"));
 	}
 	if (k->kind == UI_KEY_CLICK) {
@@ -572,8 +577,8 @@ static ui_action history_key(ui_state *s, const ui_key *k)
 		return list_click(&s->hist, i) == UI_ACT_OPEN ? UI_ACT_DIFF
 		                                                : UI_ACT_NONE;
 	}
-	if (list_key(&s->hist, k, rows - 1))
-		list_scroll(&s->hist, rows);
+	if (ui_list_key(&s->hist, k, rows - 1))
+		ui_list_scroll(&s->hist, rows);
 	return UI_ACT_NONE;
 }
 
@@ -583,7 +588,7 @@ static ui_action diff_key(ui_state *s, const ui_key *k)
 		s->screen = UI_SCR_HISTORY;
 		return UI_ACT_NONE;
 	}
-	view_key(&s->diff, k, (size_t)ui_content_rows(s));
+	ui_view_key(&s->diff, k, (size_t)ui_content_rows(s));
 	return UI_ACT_NONE;
 }
 
@@ -618,11 +623,11 @@ static ui_action crisis_key(ui_state *s, const ui_key *k)
 	if (k->kind == UI_KEY_CHAR && (k->ch == '+' || k->ch == '-')) {
 		ui_key m = {k->ch == '+' ? UI_KEY_DOWN : UI_KEY_UP, 0, 0, 0};
 
-		view_key(&s->contacts, &m, c);
+		ui_view_key(&s->contacts, &m, c);
 		return UI_ACT_NONE;
 	}
-	if (list_key(&s->crisis, k, lrows))
-		list_scroll(&s->crisis, lrows);
+	if (ui_list_key(&s->crisis, k, lrows))
+		ui_list_scroll(&s->crisis, lrows);
 	return UI_ACT_NONE;
 }
 
@@ -641,8 +646,8 @@ static ui_action checklist_key(ui_state *s, const ui_key *k)
 			return UI_ACT_NONE;
 	} else if (!(k->kind == UI_KEY_ENTER ||
 	             (k->kind == UI_KEY_CHAR && k->ch == ' '))) {
-		if (list_key(&s->items_list, k, rows - 2))
-			list_scroll(&s->items_list, rows - 1);
+		if (ui_list_key(&s->items_list, k, rows - 2))
+			ui_list_scroll(&s->items_list, rows - 1);
 		return UI_ACT_NONE;
 	}
 	if (s->items_list.n == 0)
@@ -668,8 +673,8 @@ static ui_action templates_key(ui_state *s, const ui_key *k)
 		if (list_click(&s->tmpl, i) != UI_ACT_OPEN)
 			return UI_ACT_NONE;
 	} else if (k->kind != UI_KEY_ENTER) {
-		if (list_key(&s->tmpl, k, rows - 2))
-			list_scroll(&s->tmpl, rows - 1);
+		if (ui_list_key(&s->tmpl, k, rows - 2))
+			ui_list_scroll(&s->tmpl, rows - 1);
 		return UI_ACT_NONE;
 	}
 	if (s->tmpl.sel == 0) {
@@ -696,8 +701,14 @@ static ui_action overlay_key(ui_state *s, const ui_key *k, bool *done)
 		act = s->confirm;
 		s->confirm = UI_ACT_NONE;
 		if (k->kind == UI_KEY_CHAR && strchr("yYsS", (int)k->ch) != NULL &&
-		    k->ch != 0)
+		    k->ch != 0) {
+			/* Leaving a walkthrough changes only the model. */
+			if (act == UI_ACT_WALK && s->screen == UI_SCR_WALK) {
+				ui_walk_leave(s);
+				return UI_ACT_NONE;
+			}
 			return act;
+		}
 		ui_set_msg(s, _("Cancelled."));
 		return UI_ACT_NONE;
 	}
@@ -709,7 +720,7 @@ static ui_action overlay_key(ui_state *s, const ui_key *k, bool *done)
 			s->prompt = UI_PROMPT_NONE;
 			return UI_ACT_NEW;
 		} else {
-			input_key(s->input, &s->input_len, sizeof s->input, k);
+			ui_input_key(s->input, &s->input_len, sizeof s->input, k);
 		}
 		return UI_ACT_NONE;
 	}
@@ -725,7 +736,7 @@ static ui_action resize(ui_state *s, const ui_key *k)
 		return UI_ACT_NONE;
 	ui_reader_layout(s);
 	home_scroll(s);
-	list_scroll(&s->hist, (size_t)ui_content_rows(s));
+	ui_list_scroll(&s->hist, (size_t)ui_content_rows(s));
 	/* The diff and the contacts are wrapped by the loop: redo them. */
 	if (s->screen == UI_SCR_DIFF)
 		return UI_ACT_DIFF;
@@ -764,6 +775,7 @@ ui_action ui_key_apply(ui_state *s, const ui_key *k)
 	case UI_SCR_CRISIS: return crisis_key(s, k);
 	case UI_SCR_CHECKLIST: return checklist_key(s, k);
 	case UI_SCR_TEMPLATES: return templates_key(s, k);
+	case UI_SCR_WALK: return ui_walk_key(s, k);
 	}
 	return UI_ACT_NONE;
 }

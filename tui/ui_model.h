@@ -13,7 +13,8 @@
  * READER (a document), HISTORY (its revisions), DIFF (one revision
  * against its parent), CRISIS (emergency contacts and protocols),
  * CHECKLIST (a protocol followed as an incident), TEMPLATES (start a new
- * document). Overlays on any screen: help, a yes/no question, a one-line
+ * document), WALK (a document's walkthrough: questions answered until
+ * right, the first-try score counted, then acknowledged). Overlays on any screen: help, a yes/no question, a one-line
  * prompt. */
 #ifndef AMPARO_UI_MODEL_H
 #define AMPARO_UI_MODEL_H
@@ -22,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "policy.h"
 #include "ui_md.h"
 
 /* Keys, as ui.c translates them from curses. */
@@ -63,7 +65,13 @@ typedef enum {
 	UI_ACT_SUBMIT,    /* submit the document for review (confirmed) */
 	UI_ACT_APPROVE,   /* approve its current revision (confirmed) */
 	UI_ACT_ARCHIVE,   /* archive it (confirmed) */
-	UI_ACT_ACK,       /* acknowledge its approved revision (confirmed) */
+	UI_ACT_ACK,       /* acknowledge with no walkthrough (confirmed; only
+	                     for documents that have none) */
+	UI_ACT_WALK,      /* start the walkthrough of the reader's document
+	                     (on HOME: of ui_selected_doc, opened first) */
+	UI_ACT_WALK_DONE, /* walkthrough finished: acknowledge with
+	                     s->walk_score / s->walk_total if approved, then
+	                     ui_set_walk_result */
 	UI_ACT_CRISIS,    /* load contacts and protocols */
 	UI_ACT_PROTOCOL,  /* follow the selected protocol: load its checklist */
 	UI_ACT_CHECK,     /* check item s->items.sel off (confirmed) */
@@ -73,7 +81,7 @@ typedef enum {
 typedef enum {
 	UI_SCR_UNLOCK, UI_SCR_CREATE, UI_SCR_HOME, UI_SCR_READER,
 	UI_SCR_HISTORY, UI_SCR_DIFF, UI_SCR_CRISIS, UI_SCR_CHECKLIST,
-	UI_SCR_TEMPLATES
+	UI_SCR_TEMPLATES, UI_SCR_WALK
 } ui_screen;
 
 /* Markers on a document row. */
@@ -190,6 +198,17 @@ typedef struct {
 	char protocol_title[256];
 	ui_doc *tmpls;
 	ui_list tmpl;
+
+	/* WALK: the walkthrough of the reader's document (s->doc) */
+	policy_walk *walk;        /* owned; NULL when none is under way */
+	int walk_step, walk_q;    /* the question shown */
+	int walk_focus;           /* the choice with the cursor, from 0 */
+	unsigned walk_tried;      /* bit i: choice i was tried and is wrong */
+	bool walk_answered;       /* answered right: Enter goes on */
+	bool walk_finished;       /* every question answered */
+	bool walk_approved;       /* an approved revision to acknowledge */
+	int walk_score, walk_total; /* right at the first try, and asked */
+	char walk_result[320];    /* what finishing recorded, or "" */
 } ui_state;
 
 enum { UI_PROMPT_NONE = 0, UI_PROMPT_TITLE = 1 };
@@ -237,6 +256,25 @@ void ui_set_checklist(ui_state *s, const char *title, ui_item *items,
                       size_t n);
 /* Template choices (takes; entry 0 is "blank document"). */
 void ui_set_templates(ui_state *s, ui_doc *tmpls, size_t n);
+/* Start a walkthrough of the reader's document (takes walk, which has at
+ * least one step): to WALK, first question. approved: the document has
+ * an approved revision, so finishing acknowledges it (else it is
+ * practice). */
+void ui_set_walk(ui_state *s, policy_walk *walk, bool approved);
+/* What finishing the walkthrough recorded (a sentence), shown on the
+ * final screen; the screen goes back to WALK if the loop left it. */
+void ui_set_walk_result(ui_state *s, const char *result);
+/* Put a yes/no question up for act, as the model does for its keys (the
+ * loop uses it when an action needs one more confirmation). */
+void ui_set_ask(ui_state *s, ui_action act, const char *question);
+/* The walkthrough screen as display lines for width columns: plain text
+ * a screen reader can follow, the choice with the cursor marked by ">"
+ * (not only by an attribute), wrong tries marked in words. *cursor: the
+ * line to keep on screen and put the terminal cursor on. 0 or -1 (out of
+ * memory). */
+int ui_walk_lines(const ui_state *s, size_t width, ui_lines *out,
+                  size_t *cursor);
+
 /* Show a message on the status line (printf-free: copied as is). */
 void ui_set_msg(ui_state *s, const char *msg);
 

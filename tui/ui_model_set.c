@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "ui_i18n.h"
-#include "ui_model.h"
+#include "ui_model_int.h"
 
 void ui_set_unlocked(ui_state *s, const char *member, int role)
 {
@@ -193,6 +193,11 @@ void ui_set_templates(ui_state *s, ui_doc *tmpls, size_t n)
 	s->tmpl.n = n;
 }
 
+void ui_set_ask(ui_state *s, ui_action act, const char *question)
+{
+	ui_ask(s, act, question);
+}
+
 const char *ui_selected_doc(const ui_state *s)
 {
 	if (s->searching)
@@ -234,8 +239,8 @@ static size_t reader_hints(const ui_state *s, ui_hint *out, size_t max)
 		n = push(out, n, max, "a", _("Approve"));
 	if (s->role == 1 && !ref && s->doc.status != 4)
 		n = push(out, n, max, "x", _("Archive"));
-	if (s->doc.marks & UI_MARK_ACK)
-		n = push(out, n, max, "k", _("I have read it"));
+	n = push(out, n, max, "w", s->doc.marks & UI_MARK_ACK
+	         ? _("Walk through and acknowledge") : _("Walkthrough"));
 	return n;
 }
 
@@ -261,6 +266,7 @@ size_t ui_keybar(const ui_state *s, ui_hint *out, size_t max)
 		else
 			n = push(out, n, max, _("Type"), _("Search"));
 		n = push(out, n, max, "^E", _("Crisis"));
+		n = push(out, n, max, "^W", _("Walkthrough"));
 		if (writer)
 			n = push(out, n, max, "^N", _("New"));
 		n = push(out, n, max, "^Q", _("Quit"));
@@ -290,6 +296,16 @@ size_t ui_keybar(const ui_state *s, ui_hint *out, size_t max)
 	case UI_SCR_TEMPLATES:
 		n = push(out, n, max, "q", _("Back"));
 		n = push(out, n, max, "Enter", _("Choose"));
+		break;
+	case UI_SCR_WALK:
+		n = push(out, n, max, "q", _("Leave"));
+		if (s->walk_finished || s->walk_answered) {
+			n = push(out, n, max, "Enter", _("Go on"));
+			break;
+		}
+		n = push(out, n, max, "1-4", _("Answer"));
+		n = push(out, n, max, "Up/Down", _("Choose"));
+		n = push(out, n, max, "Enter", _("Answer"));
 		break;
 	}
 	n = push(out, n, max, "^L", _("Lock"));

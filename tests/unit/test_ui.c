@@ -402,14 +402,17 @@ static void test_reader_roles(void **state)
 	assert_string_equal(s->reader.lines.v[0].text, "Contraseñas");
 	assert_false(has_hint(s, "e"));
 	assert_false(has_hint(s, "a"));
-	assert_true(has_hint(s, "k"));
+	assert_true(has_hint(s, "w"));
 	assert_true(has_hint(s, "^L"));
 	assert_int_equal(key(s, UI_KEY_CHAR, 'e'), UI_ACT_NONE);
 	assert_true(s->msg[0] != '\0');
 	assert_int_equal(key(s, UI_KEY_CHAR, 'a'), UI_ACT_NONE);
 	assert_int_equal(s->confirm, UI_ACT_NONE);
-	assert_int_equal(key(s, UI_KEY_CHAR, 'k'), UI_ACT_NONE);
-	assert_int_equal(s->confirm, UI_ACT_ACK);
+	/* Acknowledging is done by walking through the document. */
+	assert_int_equal(key(s, UI_KEY_CHAR, 'w'), UI_ACT_WALK);
+	assert_int_equal(key(s, UI_KEY_CHAR, 'k'), UI_ACT_WALK);
+	/* A document with no walkthrough: the loop asks instead. */
+	ui_set_ask(s, UI_ACT_ACK, "Confirm?");
 	assert_int_equal(key(s, UI_KEY_CHAR, 's'), UI_ACT_ACK); /* "sí" */
 	assert_int_equal(key(s, UI_KEY_CHAR, 'h'), UI_ACT_HISTORY);
 
@@ -558,6 +561,176 @@ static void test_new_blank_prompt(void **state)
 	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NEW);
 }
 
+/* ---- walkthroughs ---- */
+
+static const char walk_text[] =
+	"# Recorrido: Detención\n\n"
+	"step: Prepararse\n"
+	"section: 3. Prevención\n"
+	"text: Imagina que es real.\n"
+	"q: ¿Qué traes a la marcha?\n"
+	"- Una lista con teléfonos de compañeras.\n"
+	"+ La tarjeta de derechos.\n"
+	"- Tu celular con todos tus chats.\n"
+	"why: La tarjeta nunca lleva nombres.\n"
+	"ref: tarjeta de derechos\n"
+	"q: ¿A quién llamas primero?\n"
+	"+ A la coordinación.\n"
+	"- A la prensa.\n"
+	"why: La primera llamada es a la coordinación.\n"
+	"ref: coordinación\n\n"
+	"step: Contención\n"
+	"section: 10. Contención digital\n"
+	"q: ¿Borras sus redes?\n"
+	"- Sí.\n"
+	"+ No: cierras sesiones.\n"
+	"why: Borrarlas puede parecer que se esconden pruebas.\n"
+	"ref: No borren\n";
+
+static policy_walk *walk_parsed(void)
+{
+	policy_walk *w = NULL;
+	char err[256];
+
+	assert_int_equal(policy_walk_parse(walk_text, strlen(walk_text), &w, err,
+	                                   sizeof err), 0);
+	return w;
+}
+
+/* The line of ls that starts with prefix, or -1. */
+static long line_with(const ui_lines *ls, const char *prefix)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		if (strncmp(ls->v[i].text, prefix, strlen(prefix)) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void walk_lines(const ui_state *s, ui_lines *ls, size_t *cur)
+{
+	ui_lines_clear(ls);
+	assert_int_equal(ui_walk_lines(s, 60, ls, cur), 0);
+	for (size_t i = 0; i < ls->n; i++) {
+		assert_true(cols_of(&ls->v[i]) <= 60);
+		spans_cover(&ls->v[i]);
+	}
+}
+
+static void test_walkthrough_scores_first_tries(void **state)
+{
+	fixture *f = *state;
+	ui_state *s = &f->s;
+	ui_lines ls;
+	size_t cur;
+
+	unlock_as(s, 3);
+	open_reader(s, 3, UI_MARK_ACK);
+	ui_set_walk(s, walk_parsed(), true);
+	assert_int_equal(s->screen, UI_SCR_WALK);
+	ui_lines_init(&ls);
+	walk_lines(s, &ls, &cur);
+	assert_true(line_with(&ls, "Walkthrough: Contraseñas") >= 0);
+	assert_true(line_with(&ls, "Step 1 of 2: Prepararse") >= 0);
+	assert_true(line_with(&ls, "Imagina que es real.") >= 0);
+	assert_true(line_with(&ls, "Question 1 of 2: ¿Qué traes") >= 0);
+	/* The cursor is a character, not only an attribute. */
+	assert_int_equal(cur, (size_t)line_with(&ls, "> 1) Una lista"));
+	assert_true(line_with(&ls, "  2) La tarjeta") >= 0);
+	assert_true(line_with(&ls, "Practice") < 0);
+	/* Arrows move the cursor; Enter answers: wrong, explained. */
+	key(s, UI_KEY_DOWN, 0);
+	key(s, UI_KEY_DOWN, 0);
+	key(s, UI_KEY_DOWN, 0); /* stays on the last */
+	assert_int_equal(s->walk_focus, 2);
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	walk_lines(s, &ls, &cur);
+	assert_true(line_with(&ls, "> 3) Tu celular con todos tus chats. (not "
+	                      "this one)") >= 0);
+	assert_true(line_with(&ls, "Not quite. La tarjeta nunca") >= 0);
+	assert_true(line_with(&ls, "Try again") >= 0);
+	/* The same wrong answer again is refused; then right. */
+	assert_int_equal(key(s, UI_KEY_CHAR, '3'), UI_ACT_NONE);
+	assert_true(s->msg[0] != '\0');
+	assert_int_equal(key(s, UI_KEY_CHAR, '2'), UI_ACT_NONE);
+	assert_true(s->walk_answered);
+	walk_lines(s, &ls, &cur);
+	assert_true(line_with(&ls, "Right. La tarjeta nunca") >= 0);
+	assert_true(line_with(&ls, "  2) La tarjeta de derechos. (right)") >= 0);
+	assert_int_equal(cur, (size_t)line_with(&ls, "Press Enter"));
+	/* Numbers mean nothing until Enter goes on. */
+	assert_int_equal(key(s, UI_KEY_CHAR, '1'), UI_ACT_NONE);
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	assert_int_equal(s->walk_q, 1);
+	assert_int_equal(s->walk_focus, 0);
+	assert_int_equal(s->walk_tried, 0u);
+	walk_lines(s, &ls, &cur);
+	assert_true(line_with(&ls, "Imagina") < 0); /* only before question 1 */
+	/* Two right at the first try. */
+	assert_int_equal(key(s, UI_KEY_CHAR, '1'), UI_ACT_NONE);
+	assert_int_equal(key(s, UI_KEY_CHAR, ' '), UI_ACT_NONE);
+	assert_int_equal(s->walk_step, 1);
+	assert_int_equal(key(s, UI_KEY_CHAR, '9'), UI_ACT_NONE); /* no such */
+	assert_false(s->walk_answered);
+	assert_int_equal(key(s, UI_KEY_CHAR, '2'), UI_ACT_NONE);
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_WALK_DONE);
+	assert_true(s->walk_finished);
+	assert_int_equal(s->walk_score, 2);
+	assert_int_equal(s->walk_total, 3);
+	ui_set_walk_result(s, "Recorded.");
+	walk_lines(s, &ls, &cur);
+	assert_true(line_with(&ls, "Done. Right at the first try: 2 of 3.") >= 0);
+	assert_true(line_with(&ls, "Recorded.") >= 0);
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	assert_int_equal(s->screen, UI_SCR_READER);
+	assert_null(s->walk);
+	ui_lines_clear(&ls);
+}
+
+static void test_walkthrough_leave_and_lock(void **state)
+{
+	fixture *f = *state;
+	ui_state *s = &f->s;
+	ui_lines ls;
+	size_t cur;
+
+	unlock_as(s, 3);
+	open_reader(s, 1, 0);
+	/* No approved revision: practice, said on screen. */
+	ui_set_walk(s, walk_parsed(), false);
+	ui_lines_init(&ls);
+	walk_lines(s, &ls, &cur);
+	assert_true(line_with(&ls, "Practice") >= 0);
+	ui_lines_clear(&ls);
+	assert_true(has_hint(s, "1-4"));
+	/* Nothing answered: q leaves at once. */
+	assert_int_equal(key(s, UI_KEY_CHAR, 'q'), UI_ACT_NONE);
+	assert_int_equal(s->screen, UI_SCR_READER);
+	assert_null(s->walk);
+	/* Something answered: a question first; no keeps going. */
+	ui_set_walk(s, walk_parsed(), false);
+	key(s, UI_KEY_CHAR, '1');
+	assert_int_equal(key(s, UI_KEY_ESC, 0), UI_ACT_NONE);
+	assert_int_equal(s->confirm, UI_ACT_WALK);
+	assert_int_equal(key(s, UI_KEY_CHAR, 'n'), UI_ACT_NONE);
+	assert_int_equal(s->screen, UI_SCR_WALK);
+	assert_int_equal(s->walk_tried, 1u);
+	key(s, UI_KEY_CHAR, 'q');
+	assert_int_equal(key(s, UI_KEY_CHAR, 's'), UI_ACT_NONE); /* "sí" */
+	assert_int_equal(s->screen, UI_SCR_READER);
+	assert_null(s->walk);
+	/* On home, ^W walks through the selected document. */
+	key(s, UI_KEY_ESC, 0);
+	assert_int_equal(key(s, UI_KEY_CTRL, 'w'), UI_ACT_WALK);
+	/* Locking forgets a walkthrough under way. */
+	open_reader(s, 3, 0);
+	ui_set_walk(s, walk_parsed(), true);
+	key(s, UI_KEY_CHAR, '2');
+	assert_int_equal(key(s, UI_KEY_LOCK, 0), UI_ACT_LOCK);
+	ui_set_locked(s, "Locked");
+	assert_null(s->walk);
+	assert_int_equal(s->walk_score, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -574,6 +747,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_help_lock_and_wipe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crisis_checklist, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_blank_prompt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_walkthrough_scores_first_tries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_walkthrough_leave_and_lock, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
