@@ -177,7 +177,7 @@ static const char *const migrations[] = {
 	"  added INTEGER NOT NULL,"
 	"  removed INTEGER,"
 	"  slot_id BLOB UNIQUE);"
-	"CREATE UNIQUE INDEX members_name ON members(vault, name) WHERE removed IS NULL;"
+	"CREATE INDEX members_name ON members(vault, name);"
 	"CREATE TABLE member_events ("
 	"  obj BLOB PRIMARY KEY,"
 	"  vault BLOB NOT NULL,"

@@ -141,12 +141,28 @@ static vault_status find_member(vault *v, const char *name,
 {
 	sqlite3_stmt *st = NULL;
 	vault_status rc;
+	int src;
 
 	rc = db_prepare(v->db, "SELECT key, box, role, slot_id FROM members"
-	                " WHERE vault = :v AND name = :name AND removed IS NULL",
+	                " WHERE vault = :v AND removed IS NULL AND (name = :name"
+	                " OR (length(:name) >= 8 AND"
+	                " substr(lower(hex(key)), 1, length(:name)) = lower(:name)))",
 	                &st, err);
 	if (rc != VAULT_OK)
 		return rc;
+	db_bind_blob(st, ":v", v->header.vault_id, VAULT_ID_BYTES);
+	db_bind_text(st, ":name", name);
+	src = sqlite3_step(st);
+	/* Two copies may each have added someone by the same name; the
+	 * names then meet after a sync, and a name no longer says who. */
+	if (src == SQLITE_ROW && sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return vault_fail(err, VAULT_EAMBIGUOUS, "two members are called "
+		                  "\"%s\" (added in two copies before they "
+		                  "synced); name one by the start of its key, as "
+		                  "'amparo member ls' shows it", name);
+	}
+	sqlite3_reset(st);
 	db_bind_blob(st, ":v", v->header.vault_id, VAULT_ID_BYTES);
 	db_bind_text(st, ":name", name);
 	if (sqlite3_step(st) == SQLITE_ROW) {

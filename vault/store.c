@@ -139,6 +139,12 @@ vault_status store_authorize(vault *v, const obj *o, vault_err *err)
 		if (role != ROLE_ADMIN)
 			return vault_fail(err, VAULT_EPERM,
 			                  "only an admin can manage members");
+		/* A role change or removal names a current member: otherwise
+		 * a role change would admit a key nobody added. */
+		if (o->action != MEMBER_ADD &&
+		    !store_member_active(v, o->vault, o->subject, o->time))
+			return vault_fail(err, VAULT_EPERM, "a member change for "
+			                  "someone who is not a member");
 		break;
 	case OBJ_REVISION:
 		if (role == ROLE_STAFF)

@@ -142,6 +142,20 @@ static void partner_bundle(fixture *f, int action)
 
 	fx_create(f->partner);
 	p = fx_open(f->partner);
+	assert_int_equal(db_begin(p, &err), VAULT_OK);
+	/* A role change or removal must name one of the partner's own
+	 * members, so the partner first admits bob's key itself. */
+	if (action != MEMBER_ADD) {
+		memset(&o, 0, sizeof o);
+		o.type = OBJ_MEMBER;
+		o.action = MEMBER_ADD;
+		o.role = ROLE_STAFF;
+		memcpy(o.subject, f->bob, OBJ_KEY_BYTES);
+		memcpy(o.box, f->evil_pk, 32);
+		o.name.p = "mallory";
+		o.name.len = 7;
+		assert_int_equal(store_put(p, &o, NULL, &err), VAULT_OK);
+	}
 	memset(&o, 0, sizeof o);
 	o.type = OBJ_MEMBER;
 	o.action = (uint8_t)action;
@@ -150,7 +164,6 @@ static void partner_bundle(fixture *f, int action)
 	memcpy(o.box, f->evil_pk, 32);
 	o.name.p = "mallory";
 	o.name.len = 7;
-	assert_int_equal(db_begin(p, &err), VAULT_OK);
 	assert_int_equal(store_put(p, &o, NULL, &err), VAULT_OK);
 	assert_int_equal(db_commit(p, &err), VAULT_OK);
 	assert_int_equal(vault_export(p, f->pbundle, "us", 1, to, 1, NULL, NULL,
