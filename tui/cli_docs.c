@@ -395,5 +395,8 @@ int cmd_search(cli_ctx *c)
 		rc = cli_report(v, &err);
 	else if (hits == 0)
 		fprintf(stderr, "No document matches \"%s\".\n", query);
+	else if (hits == VAULT_SEARCH_MAX)
+		fprintf(stderr, "The %d best matches are shown; add a word to "
+		        "narrow the search.\n", VAULT_SEARCH_MAX);
 	return cli_close(v, rc);
 }

@@ -64,6 +64,54 @@ vault_status db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st,
 	return VAULT_OK;
 }
 
+vault_status db_cached(vault *v, const char *sql, sqlite3_stmt **st,
+                       vault_err *err)
+{
+	size_t n = sizeof v->cache / sizeof v->cache[0], i;
+	int rc;
+
+	for (i = 0; i < n && v->cache[i].sql != NULL; i++) {
+		if (v->cache[i].sql == sql) {
+			*st = v->cache[i].st;
+			return VAULT_OK;
+		}
+	}
+	if (i == n) /* full: an ordinary statement, finalized by db_done */
+		return db_prepare(v->db, sql, st, err);
+	rc = sqlite3_prepare_v3(v->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+	if (rc != SQLITE_OK) {
+		*st = NULL;
+		return db_fail(v->db, rc, err, "reading the vault");
+	}
+	v->cache[i].sql = sql;
+	v->cache[i].st = *st;
+	return VAULT_OK;
+}
+
+void db_done(vault *v, sqlite3_stmt *st)
+{
+	if (st == NULL)
+		return;
+	for (size_t i = 0; i < sizeof v->cache / sizeof v->cache[0] &&
+	                   v->cache[i].sql != NULL; i++) {
+		if (v->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+void db_cache_clear(vault *v)
+{
+	for (size_t i = 0; i < sizeof v->cache / sizeof v->cache[0]; i++) {
+		sqlite3_finalize(v->cache[i].st);
+		v->cache[i].sql = NULL;
+		v->cache[i].st = NULL;
+	}
+}
+
 vault_status db_exec(sqlite3 *db, const char *sql, vault_err *err)
 {
 	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);

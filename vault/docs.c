@@ -812,12 +812,14 @@ vault_status vault_search(vault *v, const char *query, vault_hit_fn fn,
 	rc = db_prepare(v->db,
 	                "SELECT d.doc, d.title, snippet(search, 1, '[', ']', '...', 12)"
 	                " FROM search JOIN documents d ON d.rowid = search.rowid"
-	                " WHERE search MATCH :q ORDER BY rank", &st, err);
+	                " WHERE search MATCH :q ORDER BY rank LIMIT :max", &st, err);
 	if (rc != VAULT_OK) {
 		free(q);
 		return rc;
 	}
 	db_bind_text(st, ":q", q);
+	/* Building a snippet is the costly part: only for the best ones. */
+	db_bind_int64(st, ":max", VAULT_SEARCH_MAX);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		vault_hit h;
 

@@ -149,6 +149,7 @@ vault_status vault_rekey(vault *v, vault_err *err)
 	}
 	/* Close our connection first: its exclusive lock is on the old
 	 * inode, and nothing may write through it after the rename. */
+	db_cache_clear(v);
 	sqlite3_close_v2(v->db);
 	v->db = NULL;
 	vfs_shim_free(v->shim);

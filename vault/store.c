@@ -12,7 +12,7 @@ static vault_status step_done(vault *v, sqlite3_stmt *st, vault_err *err,
 {
 	int rc = sqlite3_step(st);
 
-	sqlite3_finalize(st);
+	db_done(v, st);
 	return rc == SQLITE_DONE ? VAULT_OK : db_fail(v->db, rc, err, what);
 }
 
@@ -21,12 +21,12 @@ char *store_member_name(vault *v, const uint8_t key[OBJ_KEY_BYTES])
 	sqlite3_stmt *st = NULL;
 	char *name = NULL;
 
-	if (db_prepare(v->db, "SELECT name FROM members WHERE key = :k", &st,
+	if (db_cached(v, "SELECT name FROM members WHERE key = :k", &st,
 	               NULL) == VAULT_OK) {
 		db_bind_blob(st, ":k", key, OBJ_KEY_BYTES);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			name = strdup((const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
+		db_done(v, st);
 	}
 	return name != NULL ? name : strdup("(unknown)");
 }
@@ -40,7 +40,7 @@ static int role_at(vault *v, const uint8_t vid[OBJ_VAULT_BYTES],
 	int role = 0;
 
 	*action = 0;
-	if (db_prepare(v->db,
+	if (db_cached(v,
 	               "SELECT action, role FROM member_events WHERE vault = :v"
 	               " AND key = :k AND time <= :t"
 	               " ORDER BY time DESC, action = 2 DESC, action DESC LIMIT 1",
@@ -53,7 +53,7 @@ static int role_at(vault *v, const uint8_t vid[OBJ_VAULT_BYTES],
 		*action = sqlite3_column_int(st, 0);
 		role = sqlite3_column_int(st, 1);
 	}
-	sqlite3_finalize(st);
+	db_done(v, st);
 	return role;
 }
 
@@ -63,11 +63,11 @@ static int genesis_exists(vault *v, const uint8_t vid[OBJ_VAULT_BYTES])
 	int found = 0;
 
 	/* The genesis object is a member event of its vault: one per vault. */
-	if (db_prepare(v->db, "SELECT 1 FROM member_events WHERE vault = :v",
+	if (db_cached(v, "SELECT 1 FROM member_events WHERE vault = :v",
 	               &st, NULL) == VAULT_OK) {
 		db_bind_blob(st, ":v", vid, OBJ_VAULT_BYTES);
 		found = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
+		db_done(v, st);
 	}
 	return found;
 }
@@ -80,7 +80,7 @@ static int doc_vault(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 	sqlite3_stmt *st = NULL;
 	int found = 0;
 
-	if (db_prepare(v->db, "SELECT vault FROM revisions WHERE doc = :d LIMIT 1",
+	if (db_cached(v, "SELECT vault FROM revisions WHERE doc = :d LIMIT 1",
 	               &st, NULL) == VAULT_OK) {
 		db_bind_blob(st, ":d", doc, OBJ_DOC_BYTES);
 		if (sqlite3_step(st) == SQLITE_ROW &&
@@ -88,7 +88,7 @@ static int doc_vault(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 			memcpy(vid, sqlite3_column_blob(st, 0), OBJ_VAULT_BYTES);
 			found = 1;
 		}
-		sqlite3_finalize(st);
+		db_done(v, st);
 	}
 	return found;
 }
@@ -179,7 +179,7 @@ static vault_status index_member(vault *v, const uint8_t id[OBJ_ID_BYTES],
 	sqlite3_stmt *st = NULL;
 	vault_status rc;
 
-	rc = db_prepare(v->db,
+	rc = db_cached(v,
 	                "INSERT INTO member_events(obj, vault, key, time, action, role)"
 	                " VALUES (:obj, :vault, :key, :time, :action, :role)", &st, err);
 	if (rc != VAULT_OK)
@@ -200,7 +200,7 @@ static vault_status index_member(vault *v, const uint8_t id[OBJ_ID_BYTES],
 	 * rotation then seals our master key to. Our own vault's add takes
 	 * over a row a partner's event made first. */
 	if (action == MEMBER_ADD)
-		rc = db_prepare(v->db,
+		rc = db_cached(v,
 		                "INSERT INTO members(key, vault, name, role, box, added)"
 		                " VALUES (:key, :vault, :name, :role, :box, :time)"
 		                " ON CONFLICT(key) DO UPDATE SET vault = :vault,"
@@ -210,11 +210,11 @@ static vault_status index_member(vault *v, const uint8_t id[OBJ_ID_BYTES],
 		                " WHERE members.vault = :vault OR :vault = :own",
 		                &st, err);
 	else if (action == MEMBER_REMOVE)
-		rc = db_prepare(v->db,
+		rc = db_cached(v,
 		                "UPDATE members SET removed = :time WHERE key = :key"
 		                " AND vault = :vault", &st, err);
 	else
-		rc = db_prepare(v->db,
+		rc = db_cached(v,
 		                "UPDATE members SET role = :role WHERE key = :key"
 		                " AND vault = :vault", &st, err);
 	if (rc != VAULT_OK)
@@ -244,7 +244,7 @@ static vault_status doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 
 	if (!v->batch)
 		return store_doc_refresh(v, doc, err);
-	rc = db_prepare(v->db, "INSERT OR IGNORE INTO temp.pending(doc) VALUES (:d)",
+	rc = db_cached(v, "INSERT OR IGNORE INTO temp.pending(doc) VALUES (:d)",
 	                &st, err);
 	if (rc != VAULT_OK)
 		return rc;
@@ -272,7 +272,7 @@ vault_status store_batch_end(vault *v, uint64_t *docs, vault_err *err)
 
 	v->batch = 0;
 	*docs = 0;
-	rc = db_prepare(v->db, "SELECT doc FROM temp.pending", &st, err);
+	rc = db_cached(v, "SELECT doc FROM temp.pending", &st, err);
 	if (rc != VAULT_OK)
 		return rc;
 	while (rc == VAULT_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -282,7 +282,7 @@ vault_status store_batch_end(vault *v, uint64_t *docs, vault_err *err)
 		rc = store_doc_refresh(v, doc, err);
 		(*docs)++;
 	}
-	sqlite3_finalize(st);
+	db_done(v, st);
 	if (rc == VAULT_OK)
 		rc = db_exec(v->db, "DELETE FROM temp.pending", err);
 	return rc;
@@ -295,7 +295,7 @@ static vault_status index_revision(vault *v, const uint8_t id[OBJ_ID_BYTES],
 	vault_status rc;
 
 	for (uint32_t i = 0; i < o->nparents; i++) {
-		rc = db_prepare(v->db,
+		rc = db_cached(v,
 		                "SELECT 1 FROM revisions WHERE id = :p AND doc = :doc",
 		                &st, err);
 		if (rc != VAULT_OK)
@@ -305,14 +305,14 @@ static vault_status index_revision(vault *v, const uint8_t id[OBJ_ID_BYTES],
 		if (sqlite3_step(st) != SQLITE_ROW) {
 			char hex[2 * OBJ_ID_BYTES + 1];
 
-			sqlite3_finalize(st);
+			db_done(v, st);
 			obj_hex(o->parents[i], OBJ_ID_BYTES, hex);
 			return vault_fail(err, VAULT_ENOTFOUND,
 			                  "missing prerequisite: parent revision "
 			                  "%.12s is not in this vault", hex);
 		}
-		sqlite3_finalize(st);
-		rc = db_prepare(v->db,
+		db_done(v, st);
+		rc = db_cached(v,
 		                "INSERT INTO parents(rev, parent) VALUES (:r, :p);",
 		                &st, err);
 		if (rc != VAULT_OK)
@@ -322,7 +322,7 @@ static vault_status index_revision(vault *v, const uint8_t id[OBJ_ID_BYTES],
 		rc = step_done(v, st, err, "recording a revision");
 		if (rc != VAULT_OK)
 			return rc;
-		rc = db_prepare(v->db,
+		rc = db_cached(v,
 		                "DELETE FROM heads WHERE doc = :doc AND rev = :p",
 		                &st, err);
 		if (rc != VAULT_OK)
@@ -333,7 +333,7 @@ static vault_status index_revision(vault *v, const uint8_t id[OBJ_ID_BYTES],
 		if (rc != VAULT_OK)
 			return rc;
 	}
-	rc = db_prepare(v->db,
+	rc = db_cached(v,
 	                "INSERT INTO revisions(id, doc, vault, time, depth, author,"
 	                " message, nparents) VALUES (:id, :doc, :vault, :time,"
 	                " (SELECT coalesce(max(r.depth), 0) + 1 FROM parents p"
@@ -355,7 +355,7 @@ static vault_status index_revision(vault *v, const uint8_t id[OBJ_ID_BYTES],
 		return rc;
 	/* A revision that some held revision already names as a parent is
 	 * not a head (it can arrive after its child only through import). */
-	rc = db_prepare(v->db,
+	rc = db_cached(v,
 	                "INSERT INTO heads(doc, rev, time) SELECT :doc, :id, :time"
 	                " WHERE NOT EXISTS (SELECT 1 FROM parents WHERE parent = :id)",
 	                &st, err);
@@ -383,7 +383,7 @@ static vault_status index_status(vault *v, const uint8_t id[OBJ_ID_BYTES],
 		  " SELECT :id, :doc, :rev, :author, :time, :status, :total"
 		  " WHERE EXISTS (SELECT 1 FROM revisions WHERE id = :rev AND doc = :doc)";
 
-	rc = db_prepare(v->db, sql, &st, err);
+	rc = db_cached(v, sql, &st, err);
 	if (rc != VAULT_OK)
 		return rc;
 	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
@@ -416,7 +416,7 @@ static vault_status index_incident(vault *v, const uint8_t id[OBJ_ID_BYTES],
 
 	if (opening != (memcmp(o->incident, zero, OBJ_ID_BYTES) == 0))
 		return vault_fail(err, VAULT_EDAMAGED, "a malformed incident entry");
-	rc = db_prepare(v->db,
+	rc = db_cached(v,
 	                "INSERT INTO incidents(id, incident, doc, rev, act, item,"
 	                " note, author, time) SELECT :id, :inc, :doc, :rev, :act,"
 	                " :item, :note, :author, :time"
@@ -471,7 +471,7 @@ static vault_status insert_object(vault *v, const uint8_t id[OBJ_ID_BYTES],
 	sqlite3_stmt *st = NULL;
 	vault_status rc;
 
-	rc = db_prepare(v->db,
+	rc = db_cached(v,
 	                "INSERT INTO objects(id, type, author, time, data, sig)"
 	                " VALUES (:id, :type, :author, :time, :data, :sig)",
 	                &st, err);
@@ -494,11 +494,11 @@ static int object_held(vault *v, const uint8_t id[OBJ_ID_BYTES])
 	sqlite3_stmt *st = NULL;
 	int held = 0;
 
-	if (db_prepare(v->db, "SELECT 1 FROM objects WHERE id = :id", &st,
+	if (db_cached(v, "SELECT 1 FROM objects WHERE id = :id", &st,
 	               NULL) == VAULT_OK) {
 		db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
 		held = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
+		db_done(v, st);
 	}
 	return held;
 }
@@ -513,7 +513,7 @@ static int64_t floor_time(vault *v, const obj *o)
 	sqlite3_stmt *st = NULL;
 	int64_t t = vault_now();
 
-	if (db_prepare(v->db,
+	if (db_cached(v,
 	               "SELECT max(t) FROM (SELECT max(time) AS t FROM member_events"
 	               " WHERE vault = :v AND key = :a UNION ALL SELECT max(time) FROM revisions"
 	               " WHERE doc = :d UNION ALL SELECT max(time) FROM statuses"
@@ -530,7 +530,7 @@ static int64_t floor_time(vault *v, const obj *o)
 		    sqlite3_column_type(st, 0) != SQLITE_NULL &&
 		    sqlite3_column_int64(st, 0) > t)
 			t = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		db_done(v, st);
 	}
 	return t;
 }
@@ -584,12 +584,12 @@ vault_status store_insert_checked(vault *v, const uint8_t id[OBJ_ID_BYTES],
 	int held;
 
 	*added = 0;
-	rc = db_prepare(v->db, "SELECT 1 FROM objects WHERE id = :id", &st, err);
+	rc = db_cached(v, "SELECT 1 FROM objects WHERE id = :id", &st, err);
 	if (rc != VAULT_OK)
 		return rc;
 	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
 	held = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	db_done(v, st);
 	if (held)
 		return VAULT_OK;
 	rc = store_authorize(v, o, err);
@@ -634,15 +634,15 @@ vault_status store_import(vault *v, const uint8_t *data, size_t len,
 	if (obj_decode(data, len, &o) != 0)
 		return vault_fail(err, VAULT_EDAMAGED, "a malformed object");
 	obj_id(data, len, id);
-	rc = db_prepare(v->db, "SELECT 1 FROM objects WHERE id = :id", &st, err);
+	rc = db_cached(v, "SELECT 1 FROM objects WHERE id = :id", &st, err);
 	if (rc != VAULT_OK)
 		return rc;
 	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		sqlite3_finalize(st);
+		db_done(v, st);
 		return VAULT_OK;
 	}
-	sqlite3_finalize(st);
+	db_done(v, st);
 	if (!obj_sig_ok(data, len, o.author, sig))
 		return vault_fail(err, VAULT_EDAMAGED,
 		                  "a forged %s: its signature does not verify",
@@ -665,7 +665,7 @@ vault_status store_get(vault *v, const uint8_t id[OBJ_ID_BYTES], uint8_t **data,
 
 	*data = NULL;
 	*len = 0;
-	rc = db_prepare(v->db, "SELECT data FROM objects WHERE id = :id", &st, err);
+	rc = db_cached(v, "SELECT data FROM objects WHERE id = :id", &st, err);
 	if (rc != VAULT_OK)
 		return rc;
 	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
@@ -682,7 +682,7 @@ vault_status store_get(vault *v, const uint8_t id[OBJ_ID_BYTES], uint8_t **data,
 	} else {
 		rc = db_fail(v->db, src, err, "reading an object");
 	}
-	sqlite3_finalize(st);
+	db_done(v, st);
 	return rc;
 }
 
@@ -697,7 +697,7 @@ static int heads_distinct(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 	sqlite3_stmt *st = NULL;
 	int distinct = 1;
 
-	if (db_prepare(v->db, "SELECT o.data FROM heads h JOIN objects o ON"
+	if (db_cached(v, "SELECT o.data FROM heads h JOIN objects o ON"
 	               " o.id = h.rev WHERE h.doc = :doc", &st, NULL) != VAULT_OK)
 		return 2;
 	db_bind_blob(st, ":doc", doc, OBJ_DOC_BYTES);
@@ -713,7 +713,7 @@ static int heads_distinct(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 		    memcmp(o.body.p, newest->body.p, o.body.len) != 0)
 			distinct++;
 	}
-	sqlite3_finalize(st);
+	db_done(v, st);
 	return distinct;
 }
 
@@ -742,12 +742,12 @@ vault_status store_doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 	vault_status rc;
 	obj o;
 
-	rc = db_prepare(v->db, sql, &st, err);
+	rc = db_cached(v, sql, &st, err);
 	if (rc != VAULT_OK)
 		return rc;
 	db_bind_blob(st, ":doc", doc, OBJ_DOC_BYTES);
 	if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_bytes(st, 0) != OBJ_ID_BYTES) {
-		sqlite3_finalize(st);
+		db_done(v, st);
 		return vault_fail(err, VAULT_EDAMAGED, "a document without revisions");
 	}
 	memcpy(head, sqlite3_column_blob(st, 0), OBJ_ID_BYTES);
@@ -759,7 +759,7 @@ vault_status store_doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 		memcpy(approved, sqlite3_column_blob(st, 3), OBJ_ID_BYTES);
 	created = sqlite3_column_int64(st, 4);
 	updated = sqlite3_column_int64(st, 5);
-	sqlite3_finalize(st);
+	db_done(v, st);
 
 	rc = store_get(v, head, &data, &len, err);
 	if (rc != VAULT_OK)
@@ -770,7 +770,7 @@ vault_status store_doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 	}
 	if (nheads > 1)
 		nheads = heads_distinct(v, doc, &o);
-	rc = db_prepare(v->db,
+	rc = db_cached(v,
 	                "INSERT INTO documents(doc, title, kind, category, lang,"
 	                " template, review_by, head, nheads, status, approved,"
 	                " created, updated, origin) VALUES (:doc, :title, :kind,"
@@ -806,7 +806,7 @@ vault_status store_doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 	if (rc != VAULT_OK)
 		goto out;
 	/* The search index holds the newest head's text. */
-	rc = db_prepare(v->db,
+	rc = db_cached(v,
 	                "INSERT OR REPLACE INTO search(rowid, title, body) VALUES"
 	                " ((SELECT rowid FROM documents WHERE doc = :doc), :title,"
 	                " :body)", &st, err);

@@ -421,6 +421,7 @@ void vault_close(vault *v)
 {
 	if (v == NULL)
 		return;
+	db_cache_clear(v);
 	if (v->db != NULL)
 		sqlite3_close_v2(v->db);
 	vfs_shim_free(v->shim);

@@ -182,7 +182,9 @@ vault_status vault_doc_set_status(vault *v, const char *ref, const char *rev,
                                   vault_err *err);
 
 /* Full-text search over the current text of every document, ignoring case
- * and accents. snippet marks matches with [ and ]. */
+ * and accents: the VAULT_SEARCH_MAX best matches, best first. snippet
+ * marks matches with [ and ]. */
+#define VAULT_SEARCH_MAX 50
 typedef struct {
 	char id[VAULT_ID_HEX];
 	const char *title;

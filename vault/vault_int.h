@@ -147,6 +147,17 @@ vault_status db_fail(sqlite3 *db, int rc, vault_err *err, const char *what);
 /* Prepare one statement; VAULT_OK or a failure set in err. */
 vault_status db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st,
                         vault_err *err);
+/* The same, but the statement is prepared once per connection and kept:
+ * sql must be a string literal (its address is the key). Hand it back
+ * with db_done, never sqlite3_finalize. Used on the import and insert
+ * paths, where preparing dominated (docs/performance.md). */
+vault_status db_cached(vault *v, const char *sql, sqlite3_stmt **st,
+                       vault_err *err);
+/* Done with a statement from db_prepare or db_cached: a cached one is
+ * reset for its next use, any other finalized. NULL is accepted. */
+void db_done(vault *v, sqlite3_stmt *st);
+/* Finalize every cached statement (before the connection closes). */
+void db_cache_clear(vault *v);
 /* Run SQL with no results (may hold several statements). */
 vault_status db_exec(sqlite3 *db, const char *sql, vault_err *err);
 /* Named binds that fail loudly when the name is not in the statement. */
@@ -219,6 +230,10 @@ struct vault {
 	int role;
 	member_keys *mk;     /* the acting member's keys, guarded memory */
 	int batch;           /* importing: document rows refreshed at the end */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[48];         /* db_cached */
 };
 
 /* The slot parameters new slots reuse, so that unlocking stays one key

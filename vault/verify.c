@@ -151,24 +151,83 @@ static const char *authority_problem(const timeline *tl, const obj *o)
 	return NULL;
 }
 
+/* Every held revision's id, document and vault, sorted by id: references
+ * are checked against memory, not with a query each (docs/performance.md). */
+typedef struct {
+	uint8_t id[OBJ_ID_BYTES];
+	uint8_t doc[OBJ_DOC_BYTES];
+	uint8_t vault[OBJ_VAULT_BYTES];
+} rev_entry;
+
+typedef struct {
+	rev_entry *e;
+	size_t n;
+} rev_index;
+
+static int rev_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, OBJ_ID_BYTES);
+}
+
+static vault_status rev_index_load(vault *v, rev_index *ri, vault_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	vault_status rc;
+	int src;
+
+	memset(ri, 0, sizeof *ri);
+	rc = db_prepare(v->db, "SELECT id, doc, vault FROM revisions", &st, err);
+	if (rc != VAULT_OK)
+		return rc;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != OBJ_ID_BYTES ||
+		    sqlite3_column_bytes(st, 1) != OBJ_DOC_BYTES ||
+		    sqlite3_column_bytes(st, 2) != OBJ_VAULT_BYTES)
+			continue;
+		if (ri->n == cap) {
+			rev_entry *grown;
+
+			cap = cap ? cap * 2 : 4096;
+			grown = realloc(ri->e, cap * sizeof *grown);
+			if (grown == NULL) {
+				sqlite3_finalize(st);
+				return vault_fail(err, VAULT_ENOMEM, "out of memory");
+			}
+			ri->e = grown;
+		}
+		memcpy(ri->e[ri->n].id, sqlite3_column_blob(st, 0), OBJ_ID_BYTES);
+		memcpy(ri->e[ri->n].doc, sqlite3_column_blob(st, 1), OBJ_DOC_BYTES);
+		memcpy(ri->e[ri->n].vault, sqlite3_column_blob(st, 2), OBJ_VAULT_BYTES);
+		ri->n++;
+	}
+	sqlite3_finalize(st);
+	if (src != SQLITE_DONE)
+		return db_fail(v->db, src, err, "reading revisions");
+	if (ri->n > 1)
+		qsort(ri->e, ri->n, sizeof *ri->e, rev_cmp);
+	return VAULT_OK;
+}
+
 /* 1 if id is a held revision of document doc written by vault vid; 0 if
- * it is missing; -1 if it belongs elsewhere. */
-static int has_revision(sqlite3_stmt *st, const uint8_t id[OBJ_ID_BYTES],
+ * it is missing; -1 if it belongs elsewhere. The index is built from the
+ * revisions table, whose rows exist only for objects of type revision
+ * that were inserted; those objects are verified in the same pass. */
+static int has_revision(const rev_index *ri, const uint8_t id[OBJ_ID_BYTES],
                         const obj *o)
 {
-	sqlite3_reset(st);
-	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	const rev_entry *e = ri->n > 0
+		? bsearch(id, ri->e, ri->n, sizeof *ri->e, rev_cmp) : NULL;
+
+	if (e == NULL)
 		return 0;
-	if (sqlite3_column_bytes(st, 0) != OBJ_DOC_BYTES ||
-	    sqlite3_column_bytes(st, 1) != OBJ_VAULT_BYTES ||
-	    memcmp(sqlite3_column_blob(st, 0), o->doc, OBJ_DOC_BYTES) != 0 ||
-	    memcmp(sqlite3_column_blob(st, 1), o->vault, OBJ_VAULT_BYTES) != 0)
+	if (memcmp(e->doc, o->doc, OBJ_DOC_BYTES) != 0 ||
+	    memcmp(e->vault, o->vault, OBJ_VAULT_BYTES) != 0)
 		return -1;
 	return 1;
 }
 
-static const char *reference_problem(sqlite3_stmt *st, const obj *o)
+static const char *reference_problem(const rev_index *st, const obj *o)
 {
 	int r;
 
@@ -264,8 +323,9 @@ static vault_status load_timeline(vault *v, timeline *tl, item *items,
 	vault_status rc;
 
 	rc = db_prepare(v->db,
-	                "SELECT seq, id, data, sig FROM objects WHERE type IN (1, 2)"
-	                " AND seq > :seq ORDER BY seq", &st, err);
+	                "SELECT seq, id, data, sig FROM objects WHERE id IN"
+	                " (SELECT obj FROM member_events) AND seq > :seq"
+	                " ORDER BY seq", &st, err);
 	if (rc != VAULT_OK)
 		return rc;
 	do {
@@ -277,7 +337,10 @@ static vault_status load_timeline(vault *v, timeline *tl, item *items,
 			const obj *o = &items[i].o;
 			event *grown;
 
-			if (item_problem(&items[i]) != NULL)
+			/* The index only points at candidates: each one must
+			 * itself be a whole, signed member object. */
+			if (item_problem(&items[i]) != NULL ||
+			    (o->type != OBJ_GENESIS && o->type != OBJ_MEMBER))
 				continue;
 			if (tl->n == tl->cap) {
 				tl->cap = tl->cap ? tl->cap * 2 : 64;
@@ -312,7 +375,8 @@ static vault_status load_timeline(vault *v, timeline *tl, item *items,
 vault_status vault_verify(vault *v, vault_problem_fn fn, void *ctx,
                           uint64_t *checked, vault_err *err)
 {
-	sqlite3_stmt *all = NULL, *revq = NULL;
+	sqlite3_stmt *all = NULL;
+	rev_index revs = {NULL, 0};
 	timeline tl = {0};
 	item *items = calloc(BATCH, sizeof *items);
 	int64_t seq = -1;
@@ -328,9 +392,7 @@ vault_status vault_verify(vault *v, vault_problem_fn fn, void *ctx,
 		rc = db_prepare(v->db, "SELECT seq, id, data, sig FROM objects"
 		                " WHERE seq > :seq ORDER BY seq", &all, err);
 	if (rc == VAULT_OK)
-		rc = db_prepare(v->db, "SELECT r.doc, r.vault FROM objects o JOIN"
-		                " revisions r ON r.id = o.id WHERE o.id = :id"
-		                " AND o.type = 3", &revq, err);
+		rc = rev_index_load(v, &revs, err);
 	while (rc == VAULT_OK) {
 		rc = read_batch(v, all, &seq, items, &n, err);
 		if (rc != VAULT_OK)
@@ -342,7 +404,7 @@ vault_status vault_verify(vault *v, vault_problem_fn fn, void *ctx,
 			if (p == NULL)
 				p = authority_problem(&tl, &items[i].o);
 			if (p == NULL)
-				p = reference_problem(revq, &items[i].o);
+				p = reference_problem(&revs, &items[i].o);
 			if (p != NULL)
 				report(fn, ctx, &items[i], p, &bad);
 		}
@@ -352,7 +414,7 @@ vault_status vault_verify(vault *v, vault_problem_fn fn, void *ctx,
 			break;
 	}
 	sqlite3_finalize(all);
-	sqlite3_finalize(revq);
+	free(revs.e);
 	free(items);
 	free(tl.ev);
 	if (rc == VAULT_OK && bad > 0)
