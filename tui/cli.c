@@ -21,9 +21,14 @@ static const char exit_help[] =
 static void print_help(FILE *out)
 {
 	fprintf(out,
-	        "Usage: amparo COMMAND FILE [ARGS...] [OPTIONS]\n"
+	        "Usage: amparo [FILE] [--lock-minutes N]\n"
+	        "       amparo COMMAND FILE [ARGS...] [OPTIONS]\n"
 	        "Amparo keeps an organisation's security policies in one "
-	        "encrypted file.\n\nCommands:\n");
+	        "encrypted file.\n\n"
+	        "  amparo FILE   open the full-screen interface on a vault\n"
+	        "  amparo        the same, on the last vault used (or create one)\n"
+	        "  --lock-minutes N  lock after N idle minutes (default 5)\n"
+	        "\nCommands:\n");
 	for (const cli_command *c = cli_commands; c->name != NULL; c++)
 		fprintf(out, "  %-8s %s\n           %s\n", c->name, c->usage,
 		        c->summary);
@@ -166,6 +171,13 @@ int cli_main(int argc, char **argv)
 		if (strcmp(k->name, argv[1]) == 0)
 			cmd = k;
 	if (cmd == NULL) {
+		/* Most likely a vault path mistyped, or a vault not made yet. */
+		if (strchr(argv[1], '/') != NULL || strchr(argv[1], '.') != NULL) {
+			fprintf(stderr, "amparo: no vault at %s: the file does not "
+			        "exist (create one with 'amparo init %s')\n",
+			        argv[1], argv[1]);
+			return EXIT_NOTFOUND;
+		}
 		fprintf(stderr, "amparo: unknown command '%s' (see amparo --help)\n",
 		        argv[1]);
 		return EXIT_USAGE;

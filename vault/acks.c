@@ -12,7 +12,7 @@ vault_status vault_ack(vault *v, const char *ref, int score, int total,
 	vault_status rc;
 	obj o;
 
-	if (total < 1 || total > 255 || score < 0 || score > total)
+	if (total < 0 || total > 255 || score < 0 || score > total)
 		return vault_fail(err, VAULT_EINVAL, "a score is 0 to %d", total);
 	rc = db_begin(v, err);
 	if (rc != VAULT_OK)

@@ -34,7 +34,7 @@ int bundle_address_parse(const char *s, uint8_t pk[32])
 {
 	char check[VAULT_ADDRESS_LEN];
 
-	if (strlen(s) != 7 + 72 || strncmp(s, "amparo1", 7) != 0)
+	if (strlen(s) != 7 + 72 || strncasecmp(s, "amparo1", 7) != 0)
 		return -1;
 	if (obj_unhex(s + 7, pk, 32) != 0)
 		return -1;
@@ -189,10 +189,17 @@ int bbuf_put(bbuf *b, const void *p, size_t n)
 
 		while (cap < b->len + n)
 			cap *= 2;
-		grown = realloc(b->p, cap);
+		/* Not realloc: the old block may hold plaintext, and is wiped
+		 * before it goes back to the allocator. */
+		grown = malloc(cap);
 		if (grown == NULL) {
 			b->failed = 1;
 			return -1;
+		}
+		if (b->p != NULL) {
+			memcpy(grown, b->p, b->len);
+			ac_wipe(b->p, b->cap);
+			free(b->p);
 		}
 		b->p = grown;
 		b->cap = cap;
@@ -289,6 +296,8 @@ vault_status bundle_seal(const uint8_t *plain, size_t len,
 out:
 	ac_stream_free(s);
 	ac_secret_free(key);
+	if (chunk != NULL)
+		ac_wipe(chunk, BUNDLE_CHUNK);
 	free(chunk);
 	return rc;
 }
@@ -400,6 +409,8 @@ vault_status bundle_open(vault *v, const uint8_t *buf, size_t len, bbuf *plain,
 out:
 	ac_stream_free(s);
 	ac_secret_free(key);
+	if (chunk != NULL)
+		ac_wipe(chunk, BUNDLE_CHUNK);
 	free(chunk);
 	return rc;
 }

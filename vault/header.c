@@ -209,6 +209,7 @@ vault_status hdr_unlock(const hdr *h, const char *pass, size_t passlen,
 	uint8_t *kek = NULL;
 	const hdr_slot *derived = NULL;
 	vault_status rc = VAULT_EAUTH;
+	unsigned derivations = 0;
 
 	kek = ac_secret_new(AC_KEY_BYTES);
 	if (kek == NULL)
@@ -226,6 +227,12 @@ vault_status hdr_unlock(const hdr *h, const char *pass, size_t passlen,
 		if (derived == NULL || memcmp(derived->salt, s->salt, AC_SALT_BYTES) != 0 ||
 		    derived->kdf.opslimit != s->kdf.opslimit ||
 		    derived->kdf.memlimit != s->kdf.memlimit) {
+			/* A forged header could list 64 slots with distinct
+			 * salts at the largest parameters: hours of work before
+			 * anything is authenticated. Amparo makes every slot
+			 * with the vault's one salt, so a few are plenty. */
+			if (derivations++ == HDR_MAX_DERIVATIONS)
+				break;
 			ar = ac_kdf_derive(pass, passlen, s->salt, &s->kdf, kek);
 			if (ar == AC_EPARAM)
 				continue; /* a forged slot asking for absurd work */

@@ -359,7 +359,8 @@ static int enum_ok(const obj *o)
 	case OBJ_STATUS:
 		return o->status >= STATUS_DRAFT && o->status <= STATUS_ARCHIVED;
 	case OBJ_ACK:
-		return o->total > 0 && o->score <= o->total;
+		/* total 0: acknowledged without a walkthrough (none exists). */
+		return o->score <= o->total;
 	case OBJ_INCIDENT:
 		return o->act >= INCIDENT_OPEN && o->act <= INCIDENT_CLOSE;
 	default:

@@ -127,7 +127,12 @@ vault_status store_authorize(vault *v, const obj *o, vault_err *err)
 		return VAULT_OK;
 	}
 	role = role_at(v, o->vault, o->author, o->time, &action);
-	if (role == 0 || action == MEMBER_REMOVE)
+	if (action == MEMBER_REMOVE)
+		return vault_fail(err, VAULT_EPERM,
+		                  "the author of this %s had been removed from "
+		                  "the vault when it was made",
+		                  obj_type_name(o->type));
+	if (role == 0)
 		return vault_fail(err, VAULT_EPERM,
 		                  "the author of this %s was not a member of the "
 		                  "vault at the time", obj_type_name(o->type));
@@ -616,41 +621,6 @@ vault_status store_insert_checked(vault *v, const uint8_t id[OBJ_ID_BYTES],
 			                  obj_type_name(o->type), why.msg);
 	}
 	rc = insert_object(v, id, o, data, len, sig, err);
-	if (rc == VAULT_OK)
-		*added = 1;
-	return rc;
-}
-
-vault_status store_import(vault *v, const uint8_t *data, size_t len,
-                          const uint8_t sig[OBJ_SIG_BYTES], int *added,
-                          vault_err *err)
-{
-	uint8_t id[OBJ_ID_BYTES];
-	sqlite3_stmt *st = NULL;
-	vault_status rc;
-	obj o;
-
-	*added = 0;
-	if (obj_decode(data, len, &o) != 0)
-		return vault_fail(err, VAULT_EDAMAGED, "a malformed object");
-	obj_id(data, len, id);
-	rc = db_cached(v, "SELECT 1 FROM objects WHERE id = :id", &st, err);
-	if (rc != VAULT_OK)
-		return rc;
-	db_bind_blob(st, ":id", id, OBJ_ID_BYTES);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		db_done(v, st);
-		return VAULT_OK;
-	}
-	db_done(v, st);
-	if (!obj_sig_ok(data, len, o.author, sig))
-		return vault_fail(err, VAULT_EDAMAGED,
-		                  "a forged %s: its signature does not verify",
-		                  obj_type_name(o.type));
-	rc = store_authorize(v, &o, err);
-	if (rc != VAULT_OK)
-		return rc;
-	rc = insert_object(v, id, &o, data, len, sig, err);
 	if (rc == VAULT_OK)
 		*added = 1;
 	return rc;

@@ -274,6 +274,8 @@ static const char *slot_peer(const char *peer, char out[300])
 
 static void selection_free(selection *sel)
 {
+	if (sel->objects.p != NULL)
+		ac_wipe(sel->objects.p, sel->objects.cap);
 	free(sel->objects.p);
 	idset_free(&sel->ids);
 	idset_free(&sel->order);
@@ -290,7 +292,11 @@ static vault_status write_bundle(vault *v, const char *out, selection *sel,
 	vault_status rc;
 
 	rc = build_plain(v, sel, slots, &plain, err);
-	if (rc == VAULT_OK && plain.len > BUNDLE_MAX_FILE - 65536)
+	/* The container adds its header and 4 + 17 bytes a part (§3). */
+	if (rc == VAULT_OK &&
+	    plain.len + 12 + (size_t)nto * BUNDLE_STANZA_BYTES + AC_STREAM_HEADER_BYTES +
+	            (plain.len / BUNDLE_CHUNK + 1) * (4 + AC_STREAM_ABYTES) >
+	    BUNDLE_MAX_FILE)
 		rc = vault_fail(err, VAULT_EINVAL, "the bundle would be larger than "
 		                "a bundle may be (%u MiB); export in parts with "
 		                "--peer", (unsigned)(BUNDLE_MAX_FILE >> 20));
@@ -327,7 +333,11 @@ vault_status vault_export(vault *v, const char *out, const char *peer, int all,
 	/* Partners get a filtered selection: their watermark must not be the
 	 * one our own copies use. */
 	if (peer == NULL && nto > 0) {
+		/* Lower case: one address, one watermark, however it is typed. */
 		snprintf(partner_peer, sizeof partner_peer, "to:%s", to[0]);
+		for (char *c = partner_peer; *c; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c - 'A' + 'a');
 		peer = partner_peer;
 	}
 	if (peer == NULL)

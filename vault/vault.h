@@ -249,8 +249,9 @@ vault_status vault_verify(vault *v, vault_problem_fn fn, void *ctx,
 /* --- Acknowledgements --------------------------------------------------- */
 
 /* Record that the acting member read and understood the latest approved
- * revision of a document, with a walkthrough score. VAULT_ENOTFOUND when
- * no revision is approved yet. */
+ * revision of a document, with a walkthrough score (0 of 0 when the
+ * document has no walkthrough). VAULT_ENOTFOUND when no revision is
+ * approved yet. */
 vault_status vault_ack(vault *v, const char *ref, int score, int total,
                        vault_err *err);
 

@@ -25,6 +25,7 @@
 #define VAULT_ID_BYTES 16u
 #define SLOT_ID_BYTES 16u
 #define SEED_BYTES 32u
+#define HDR_MAX_DERIVATIONS 4u /* distinct salt/parameter sets tried */
 #define SEALED_KEY_BYTES (AC_KEY_BYTES + 48u) /* crypto_box_SEALBYTES */
 
 #define PAGE_SIZE 4096u
@@ -177,11 +178,6 @@ vault_status db_migrate(sqlite3 *db, vault_err *err);
  * and update the indexes, in the caller's transaction. */
 vault_status store_put(vault *v, obj *o, uint8_t id_out[OBJ_ID_BYTES],
                        vault_err *err);
-/* Insert an object that arrived signed (import): id, signature and the
- * author's role are checked first. *added is 0 when it was already held. */
-vault_status store_import(vault *v, const uint8_t *data, size_t len,
-                          const uint8_t sig[OBJ_SIG_BYTES], int *added,
-                          vault_err *err);
 /* Whether the author of o may create it at o->time: VAULT_OK or
  * VAULT_EPERM with the reason. */
 vault_status store_authorize(vault *v, const obj *o, vault_err *err);
