@@ -518,6 +518,7 @@ void ui_act(ui_app *a, ui_action act)
 	case UI_ACT_ACK: ui_act_ack(a); break;
 	case UI_ACT_WALK: ui_act_walk(a); break;
 	case UI_ACT_WALK_DONE: ui_act_walk_done(a); break;
+	case UI_ACT_SYNC_RUN: ui_act_sync(a); break;
 	case UI_ACT_CRISIS: ui_act_crisis(a); break;
 	case UI_ACT_PROTOCOL: ui_act_protocol(a); break;
 	case UI_ACT_CHECK: ui_act_check(a); break;

@@ -385,10 +385,14 @@ static void draw_templates(const ui_app *a)
 	}
 }
 
-/* The walkthrough: lines made by the model (plain text with the cursor
- * marked by ">"); scrolled so that the line with the cursor shows, and
- * the terminal cursor put on it, where screen readers look. */
-static void draw_walk(const ui_app *a, int *cy, int *cx)
+typedef int (*lines_fn)(const ui_state *s, size_t width, ui_lines *out,
+                        size_t *cursor);
+
+/* Screens whose content the model makes as lines (walkthrough, sync):
+ * plain text with the cursor marked by ">"; scrolled so that the line
+ * with the cursor shows, and the terminal cursor put on it, where screen
+ * readers look. */
+static void draw_lines(const ui_app *a, lines_fn fn, int *cy, int *cx)
 {
 	const ui_state *s = &a->s;
 	int y0 = ui_content_top(s), rows = ui_content_rows(s);
@@ -397,7 +401,7 @@ static void draw_walk(const ui_app *a, int *cy, int *cx)
 	ui_view v;
 
 	ui_lines_init(&ls);
-	if (ui_walk_lines(s, COLS > 2 ? (size_t)COLS - 2 : 1, &ls, &cur) != 0) {
+	if (fn(s, COLS > 2 ? (size_t)COLS - 2 : 1, &ls, &cur) != 0) {
 		ui_lines_clear(&ls);
 		puts_(y0, 1, _("Out of memory."), COLS - 2, A_BOLD);
 		return;
@@ -470,7 +474,7 @@ static void draw_status(const ui_app *a, int *cy, int *cx)
 		*cy = y;
 	} else if (s->prompt != UI_PROMPT_NONE) {
 		mvhline(y, 0, ' ' | A_REVERSE, COLS);
-		x = puts_(y, 0, _("Title of the new document: "), COLS - 1, A_REVERSE);
+		x = puts_(y, 0, ui_prompt_label(s), COLS - 1, A_REVERSE);
 		*cx = x + puts_(y, x, s->input, COLS - x - 1, A_REVERSE);
 		*cy = y;
 	} else if (s->msg[0]) {
@@ -501,7 +505,8 @@ void ui_draw(const ui_app *a)
 	case UI_SCR_CRISIS: draw_crisis(a); break;
 	case UI_SCR_CHECKLIST: draw_checklist(a); break;
 	case UI_SCR_TEMPLATES: draw_templates(a); break;
-	case UI_SCR_WALK: draw_walk(a, &cy, &cx); break;
+	case UI_SCR_WALK: draw_lines(a, ui_walk_lines, &cy, &cx); break;
+	case UI_SCR_SYNC: draw_lines(a, ui_sync_lines, &cy, &cx); break;
 	}
 	if (s->help) {
 		draw_help(a);

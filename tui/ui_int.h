@@ -61,6 +61,9 @@ void ui_act_check(ui_app *a);
 void ui_act_walk(ui_app *a);
 void ui_act_walk_done(ui_app *a);
 void ui_act_ack(ui_app *a);
+/* The sync screen (ui_act_sync.c): run s->sync_op on its path with a
+ * progress bar, then hand the summary to the model. */
+void ui_act_sync(ui_app *a);
 /* A vault error as a sentence on the status line. */
 void ui_act_fail(ui_app *a, const vault_err *err);
 

@@ -134,6 +134,11 @@ static void forget_vault(ui_state *s)
 	s->tmpls = NULL;
 	memset(&s->tmpl, 0, sizeof s->tmpl);
 	ui_walk_forget(s);
+	memset(&s->sync, 0, sizeof s->sync);
+	s->sync_busy = s->sync_ran = false;
+	memset(&s->sync_sum, 0, sizeof s->sync_sum);
+	ui_wipe(s->sync_error, sizeof s->sync_error);
+	ui_wipe(s->sync_merges, sizeof s->sync_merges);
 	ui_wipe(s->input, sizeof s->input);
 	s->input_len = 0;
 	s->prompt = UI_PROMPT_NONE;
@@ -298,7 +303,7 @@ bool ui_is_quit(const ui_key *k)
 	return k->kind == UI_KEY_CTRL && (k->ch == 'q' || k->ch == 'x');
 }
 
-static bool is_back(const ui_key *k)
+bool ui_is_back(const ui_key *k)
 {
 	return k->kind == UI_KEY_ESC || k->kind == UI_KEY_LEFT ||
 	       (k->kind == UI_KEY_CHAR && (k->ch == 'q' || k->ch == 'Q'));
@@ -434,7 +439,7 @@ static long home_doc_at(const ui_state *s, int y)
 	return -1;
 }
 
-static ui_action list_click(ui_list *l, long i)
+ui_action ui_list_click(ui_list *l, long i)
 {
 	if (i < 0 || (size_t)i >= l->n)
 		return UI_ACT_NONE;
@@ -464,7 +469,7 @@ static ui_action search_key(ui_state *s, const ui_key *k)
 		int y = k->row - ui_content_top(s) - 1;
 
 		return y < 0 ? UI_ACT_NONE
-		       : list_click(&s->search, (long)(s->search.top + (size_t)y / 2));
+		       : ui_list_click(&s->search, (long)(s->search.top + (size_t)y / 2));
 	}
 	if (ui_list_key(&s->search, k, rows / 2)) {
 		ui_list_scroll(&s->search, rows > 2 ? (rows - 1) / 2 : 1);
@@ -486,6 +491,15 @@ static ui_action home_key(ui_state *s, const ui_key *k)
 		return UI_ACT_CRISIS;
 	if (k->kind == UI_KEY_CTRL && k->ch == 'w')
 		return ui_selected_doc(s) != NULL ? UI_ACT_WALK : UI_ACT_NONE;
+	if (k->kind == UI_KEY_CTRL && k->ch == 's') {
+		s->screen = UI_SCR_SYNC;
+		s->sync.n = UI_SYNC_OPS;
+		/* A name to accept with Enter; "~/" is the home folder. */
+		if (s->sync_paths[UI_SYNC_EXPORT][0] == '\0')
+			snprintf(s->sync_paths[UI_SYNC_EXPORT], UI_INPUT_MAX, "%s",
+			         _("~/amparo-export.amparo-bundle"));
+		return UI_ACT_NONE;
+	}
 	if (k->kind == UI_KEY_CTRL && k->ch == 'n') {
 		if (s->role != 1 && s->role != 2) {
 			ui_set_msg(s, _("Only editors and admins can write documents."));
@@ -501,7 +515,7 @@ static ui_action home_key(ui_state *s, const ui_key *k)
 	if (k->kind == UI_KEY_ENTER)
 		return s->home.n ? UI_ACT_OPEN : UI_ACT_NONE;
 	if (k->kind == UI_KEY_CLICK)
-		return list_click(&s->home,
+		return ui_list_click(&s->home,
 		                  home_doc_at(s, k->row - ui_content_top(s)));
 	if (ui_list_key(&s->home, k, (size_t)ui_content_rows(s) - 1))
 		home_scroll(s);
@@ -520,7 +534,7 @@ static ui_action reader_key(ui_state *s, const ui_key *k)
 {
 	uint32_t c = k->kind == UI_KEY_CHAR ? k->ch : 0;
 
-	if (is_back(k)) {
+	if (ui_is_back(k)) {
 		s->screen = UI_SCR_HOME;
 		return UI_ACT_RELOAD;
 	}
@@ -557,7 +571,7 @@ static ui_action history_key(ui_state *s, const ui_key *k)
 {
 	size_t rows = (size_t)ui_content_rows(s);
 
-	if (is_back(k)) {
+	if (ui_is_back(k)) {
 		s->screen = UI_SCR_READER;
 		return UI_ACT_NONE;
 	}
@@ -574,7 +588,7 @@ static ui_action history_key(ui_state *s, const ui_key *k)
 	if (k->kind == UI_KEY_CLICK) {
 		long i = (long)s->hist.top + k->row - ui_content_top(s);
 
-		return list_click(&s->hist, i) == UI_ACT_OPEN ? UI_ACT_DIFF
+		return ui_list_click(&s->hist, i) == UI_ACT_OPEN ? UI_ACT_DIFF
 		                                                : UI_ACT_NONE;
 	}
 	if (ui_list_key(&s->hist, k, rows - 1))
@@ -584,106 +598,12 @@ static ui_action history_key(ui_state *s, const ui_key *k)
 
 static ui_action diff_key(ui_state *s, const ui_key *k)
 {
-	if (is_back(k)) {
+	if (ui_is_back(k)) {
 		s->screen = UI_SCR_HISTORY;
 		return UI_ACT_NONE;
 	}
 	ui_view_key(&s->diff, k, (size_t)ui_content_rows(s));
 	return UI_ACT_NONE;
-}
-
-/* ---- CRISIS, CHECKLIST, TEMPLATES ---- */
-
-/* Rows the crisis screen gives its contacts: at most half the content. */
-static size_t crisis_contact_rows(const ui_state *s)
-{
-	size_t half = (size_t)ui_content_rows(s) / 2;
-
-	return s->contacts.lines.n < half ? s->contacts.lines.n : half;
-}
-
-static ui_action crisis_key(ui_state *s, const ui_key *k)
-{
-	size_t c = crisis_contact_rows(s), rows = (size_t)ui_content_rows(s);
-	size_t lrows = rows > c + 2 ? rows - c - 2 : 1;
-
-	if (is_back(k)) {
-		s->screen = UI_SCR_HOME;
-		return UI_ACT_NONE;
-	}
-	if (k->kind == UI_KEY_ENTER)
-		return s->crisis.n ? UI_ACT_PROTOCOL : UI_ACT_NONE;
-	if (k->kind == UI_KEY_CLICK) {
-		long i = (long)s->crisis.top + k->row - ui_content_top(s) -
-		         (long)c - 2;
-
-		return list_click(&s->crisis, i) == UI_ACT_OPEN
-		       ? UI_ACT_PROTOCOL : UI_ACT_NONE;
-	}
-	if (k->kind == UI_KEY_CHAR && (k->ch == '+' || k->ch == '-')) {
-		ui_key m = {k->ch == '+' ? UI_KEY_DOWN : UI_KEY_UP, 0, 0, 0};
-
-		ui_view_key(&s->contacts, &m, c);
-		return UI_ACT_NONE;
-	}
-	if (ui_list_key(&s->crisis, k, lrows))
-		ui_list_scroll(&s->crisis, lrows);
-	return UI_ACT_NONE;
-}
-
-static ui_action checklist_key(ui_state *s, const ui_key *k)
-{
-	size_t rows = (size_t)ui_content_rows(s);
-
-	if (is_back(k)) {
-		s->screen = UI_SCR_CRISIS;
-		return UI_ACT_NONE;
-	}
-	if (k->kind == UI_KEY_CLICK) {
-		long i = (long)s->items_list.top + k->row - ui_content_top(s) - 1;
-
-		if (list_click(&s->items_list, i) != UI_ACT_OPEN)
-			return UI_ACT_NONE;
-	} else if (!(k->kind == UI_KEY_ENTER ||
-	             (k->kind == UI_KEY_CHAR && k->ch == ' '))) {
-		if (ui_list_key(&s->items_list, k, rows - 2))
-			ui_list_scroll(&s->items_list, rows - 1);
-		return UI_ACT_NONE;
-	}
-	if (s->items_list.n == 0)
-		return UI_ACT_NONE;
-	if (s->items[s->items_list.sel].checked) {
-		ui_set_msg(s, _("This step is already checked."));
-		return UI_ACT_NONE;
-	}
-	return UI_ACT_CHECK;
-}
-
-static ui_action templates_key(ui_state *s, const ui_key *k)
-{
-	size_t rows = (size_t)ui_content_rows(s);
-
-	if (is_back(k)) {
-		s->screen = UI_SCR_HOME;
-		return UI_ACT_NONE;
-	}
-	if (k->kind == UI_KEY_CLICK) {
-		long i = (long)s->tmpl.top + k->row - ui_content_top(s) - 1;
-
-		if (list_click(&s->tmpl, i) != UI_ACT_OPEN)
-			return UI_ACT_NONE;
-	} else if (k->kind != UI_KEY_ENTER) {
-		if (ui_list_key(&s->tmpl, k, rows - 2))
-			ui_list_scroll(&s->tmpl, rows - 1);
-		return UI_ACT_NONE;
-	}
-	if (s->tmpl.sel == 0) {
-		s->prompt = UI_PROMPT_TITLE;
-		s->input_len = 0;
-		s->input[0] = '\0';
-		return UI_ACT_NONE;
-	}
-	return UI_ACT_NEW;
 }
 
 /* ---- overlays and dispatch ---- */
@@ -717,8 +637,11 @@ static ui_action overlay_key(ui_state *s, const ui_key *k, bool *done)
 			s->prompt = UI_PROMPT_NONE;
 			ui_set_msg(s, _("Cancelled."));
 		} else if (k->kind == UI_KEY_ENTER && s->input_len > 0) {
+			int kind = s->prompt;
+
 			s->prompt = UI_PROMPT_NONE;
-			return UI_ACT_NEW;
+			return kind == UI_PROMPT_PATH ? ui_sync_prompt_done(s)
+			                              : UI_ACT_NEW;
 		} else {
 			ui_input_key(s->input, &s->input_len, sizeof s->input, k);
 		}
@@ -772,10 +695,11 @@ ui_action ui_key_apply(ui_state *s, const ui_key *k)
 	case UI_SCR_READER: return reader_key(s, k);
 	case UI_SCR_HISTORY: return history_key(s, k);
 	case UI_SCR_DIFF: return diff_key(s, k);
-	case UI_SCR_CRISIS: return crisis_key(s, k);
-	case UI_SCR_CHECKLIST: return checklist_key(s, k);
-	case UI_SCR_TEMPLATES: return templates_key(s, k);
+	case UI_SCR_CRISIS: return ui_crisis_key(s, k);
+	case UI_SCR_CHECKLIST: return ui_checklist_key(s, k);
+	case UI_SCR_TEMPLATES: return ui_templates_key(s, k);
 	case UI_SCR_WALK: return ui_walk_key(s, k);
+	case UI_SCR_SYNC: return ui_sync_key(s, k);
 	}
 	return UI_ACT_NONE;
 }

@@ -14,7 +14,9 @@
  * against its parent), CRISIS (emergency contacts and protocols),
  * CHECKLIST (a protocol followed as an incident), TEMPLATES (start a new
  * document), WALK (a document's walkthrough: questions answered until
- * right, the first-try score counted, then acknowledged). Overlays on any screen: help, a yes/no question, a one-line
+ * right, the first-try score counted, then acknowledged), SYNC (sync
+ * with a folder, export to a file, import a bundle: a path, a progress
+ * bar, a summary of what changed). Overlays on any screen: help, a yes/no question, a one-line
  * prompt. */
 #ifndef AMPARO_UI_MODEL_H
 #define AMPARO_UI_MODEL_H
@@ -75,13 +77,15 @@ typedef enum {
 	UI_ACT_CRISIS,    /* load contacts and protocols */
 	UI_ACT_PROTOCOL,  /* follow the selected protocol: load its checklist */
 	UI_ACT_CHECK,     /* check item s->items.sel off (confirmed) */
-	UI_ACT_RELOAD     /* reload the document list (back on HOME) */
+	UI_ACT_RELOAD,    /* reload the document list (back on HOME) */
+	UI_ACT_SYNC_RUN   /* run s->sync_op with s->sync_paths[s->sync_op],
+	                     reporting ui_set_progress, then ui_set_sync_result */
 } ui_action;
 
 typedef enum {
 	UI_SCR_UNLOCK, UI_SCR_CREATE, UI_SCR_HOME, UI_SCR_READER,
 	UI_SCR_HISTORY, UI_SCR_DIFF, UI_SCR_CRISIS, UI_SCR_CHECKLIST,
-	UI_SCR_TEMPLATES, UI_SCR_WALK
+	UI_SCR_TEMPLATES, UI_SCR_WALK, UI_SCR_SYNC
 } ui_screen;
 
 /* Markers on a document row. */
@@ -142,6 +146,18 @@ typedef struct {
 	const char *key;
 	const char *label;
 } ui_hint;
+
+/* The sync screen's operations. */
+enum { UI_SYNC_FOLDER = 0, UI_SYNC_EXPORT = 1, UI_SYNC_IMPORT = 2,
+       UI_SYNC_OPS = 3 };
+
+/* What a sync, export or import did (the loop copies it from the
+ * vault's summary, so that the model needs no vault header). */
+typedef struct {
+	uint64_t objects, added, documents, members, slots;
+	uint64_t bundles, skipped, failed, waiting;
+	char written[1024];   /* the bundle written, or "" */
+} ui_sync_sum;
 
 #define UI_INPUT_MAX 512
 #define UI_PASS_MAX 1024
@@ -209,9 +225,21 @@ typedef struct {
 	bool walk_approved;       /* an approved revision to acknowledge */
 	int walk_score, walk_total; /* right at the first try, and asked */
 	char walk_result[320];    /* what finishing recorded, or "" */
+
+	/* SYNC */
+	ui_list sync;             /* the operations (UI_SYNC_*) */
+	int sync_op;              /* the one under way or last run */
+	char sync_paths[UI_SYNC_OPS][UI_INPUT_MAX]; /* last path of each */
+	bool sync_busy;           /* running: the progress bar shows */
+	uint64_t sync_done, sync_total;
+	bool sync_ran;            /* a result is shown */
+	int sync_outcome;         /* 0 done, 1 nothing to do, -1 failed */
+	ui_sync_sum sync_sum;
+	char sync_error[320];     /* why it failed, or the first refusal */
+	char sync_merges[640];    /* titles needing a merge now, or "" */
 } ui_state;
 
-enum { UI_PROMPT_NONE = 0, UI_PROMPT_TITLE = 1 };
+enum { UI_PROMPT_NONE = 0, UI_PROMPT_TITLE = 1, UI_PROMPT_PATH = 2 };
 
 /* Set up a state on the UNLOCK screen (CREATE when create is true) for a
  * rows x cols terminal. pass and pass2 are UI_PASS_MAX + 1 bytes each of
@@ -274,6 +302,27 @@ void ui_set_ask(ui_state *s, ui_action act, const char *question);
  * memory). */
 int ui_walk_lines(const ui_state *s, size_t width, ui_lines *out,
                   size_t *cursor);
+
+/* Progress of the operation under way (done of total; total 0: not
+ * known). */
+void ui_set_progress(ui_state *s, uint64_t done, uint64_t total);
+/* The result of s->sync_op: outcome 0 done, 1 nothing to do (error says
+ * why), -1 failed (error says why); sum may be NULL when failed; merges:
+ * titles of the documents that now need a merge, "; " between them. */
+void ui_set_sync_result(ui_state *s, int outcome, const ui_sync_sum *sum,
+                        const char *error, const char *merges);
+/* "[#####.....] 50%" in at most cap bytes and width columns (width at
+ * least 8); "..." when total is 0. Text, so no colour is needed. */
+void ui_progress_text(uint64_t done, uint64_t total, size_t width, char *out,
+                      size_t cap);
+/* The sync screen's content as display lines for width columns: the
+ * operations (">" marks the selected one), then the progress or the
+ * summary of the last one. *cursor: the selected operation's line. */
+int ui_sync_lines(const ui_state *s, size_t width, ui_lines *out,
+                  size_t *cursor);
+
+/* The label of the one-line prompt that is up (translated). */
+const char *ui_prompt_label(const ui_state *s);
 
 /* Show a message on the status line (printf-free: copied as is). */
 void ui_set_msg(ui_state *s, const char *msg);

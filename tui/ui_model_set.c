@@ -210,6 +210,17 @@ const ui_rev *ui_selected_rev(const ui_state *s)
 	return s->hist.n > 0 ? &s->revs[s->hist.sel] : NULL;
 }
 
+const char *ui_prompt_label(const ui_state *s)
+{
+	if (s->prompt != UI_PROMPT_PATH)
+		return _("Title of the new document: ");
+	switch (s->sync_op) {
+	case UI_SYNC_FOLDER: return _("Folder to sync with: ");
+	case UI_SYNC_EXPORT: return _("File to write: ");
+	default: return _("Bundle to import: ");
+	}
+}
+
 /* ---- the key bar ---- */
 
 static size_t push(ui_hint *out, size_t n, size_t max, const char *key,
@@ -267,6 +278,7 @@ size_t ui_keybar(const ui_state *s, ui_hint *out, size_t max)
 			n = push(out, n, max, _("Type"), _("Search"));
 		n = push(out, n, max, "^E", _("Crisis"));
 		n = push(out, n, max, "^W", _("Walkthrough"));
+		n = push(out, n, max, "^S", _("Sync"));
 		if (writer)
 			n = push(out, n, max, "^N", _("New"));
 		n = push(out, n, max, "^Q", _("Quit"));
@@ -296,6 +308,11 @@ size_t ui_keybar(const ui_state *s, ui_hint *out, size_t max)
 	case UI_SCR_TEMPLATES:
 		n = push(out, n, max, "q", _("Back"));
 		n = push(out, n, max, "Enter", _("Choose"));
+		break;
+	case UI_SCR_SYNC:
+		n = push(out, n, max, "q", _("Back"));
+		n = push(out, n, max, "1-3", _("Choose"));
+		n = push(out, n, max, "Enter", _("Start"));
 		break;
 	case UI_SCR_WALK:
 		n = push(out, n, max, "q", _("Leave"));

@@ -1,0 +1,206 @@
+/* test_ui_screens.c: the TUI's sync, members and merge screens (keys in,
+ * state, actions and display lines out), without a terminal or a vault.
+ * The other screens are in test_ui.c. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tui/editbuf.h"
+#include "tui/ui_md.h"
+#include "tui/ui_model.h"
+
+typedef struct {
+	ui_state s;
+	char pass[UI_PASS_MAX + 1], pass2[UI_PASS_MAX + 1];
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+
+	assert_non_null(f);
+	ui_state_init(&f->s, 24, 80, f->pass, f->pass2, false);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+
+	ui_state_free(&f->s);
+	free(f);
+	return 0;
+}
+
+static ui_action key(ui_state *s, ui_key_kind kind, uint32_t ch)
+{
+	ui_key k = {kind, ch, 0, 0};
+
+	return ui_key_apply(s, &k);
+}
+
+static ui_action type(ui_state *s, const char *utf8)
+{
+	ui_action a = UI_ACT_NONE;
+	size_t i = 0, n = strlen(utf8);
+	uint32_t cp;
+
+	while (i < n) {
+		i += editbuf_char_decode(utf8 + i, n - i, &cp);
+		a = key(s, UI_KEY_CHAR, cp);
+	}
+	return a;
+}
+
+static void unlock_as(ui_state *s, int role)
+{
+	ui_doc *d = calloc(1, sizeof *d);
+
+	ui_set_unlocked(s, "Ana", role);
+	snprintf(d[0].id, sizeof d[0].id, "aaaa");
+	d[0].title = strdup("Teléfonos");
+	d[0].category = strdup("general");
+	d[0].status = 1;
+	ui_set_docs(s, d, 1);
+}
+
+static int has_hint(const ui_state *s, const char *key_name)
+{
+	ui_hint h[16];
+	size_t n = ui_keybar(s, h, 16);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(h[i].key, key_name) == 0)
+			return 1;
+	return 0;
+}
+
+/* The line of ls that starts with prefix, or -1. */
+static long line_with(const ui_lines *ls, const char *prefix)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		if (strncmp(ls->v[i].text, prefix, strlen(prefix)) == 0)
+			return (long)i;
+	return -1;
+}
+
+typedef int (*lines_fn)(const ui_state *s, size_t width, ui_lines *out,
+                        size_t *cursor);
+
+static void lines_of(lines_fn fn, const ui_state *s, ui_lines *ls,
+                     size_t *cur)
+{
+	ui_lines_clear(ls);
+	assert_int_equal(fn(s, 60, ls, cur), 0);
+	for (size_t i = 0; i < ls->n; i++)
+		assert_true(editbuf_text_cols(ls->v[i].text, ls->v[i].len) <= 60);
+}
+
+/* ---- sync ---- */
+
+static void test_progress_text(void **state)
+{
+	char b[64];
+
+	(void)state;
+	ui_progress_text(0, 0, 20, b, sizeof b);
+	assert_string_equal(b, "...");
+	ui_progress_text(5, 10, 20, b, sizeof b);
+	assert_string_equal(b, "[######.......] 50%");
+	ui_progress_text(12, 10, 20, b, sizeof b);
+	assert_string_equal(b, "[#############] 100%");
+	ui_progress_text(1, 3, 60, b, 10); /* no room for the bar */
+	assert_string_equal(b, "33%");
+}
+
+static void test_sync_screen(void **state)
+{
+	fixture *f = *state;
+	ui_state *s = &f->s;
+	ui_lines ls;
+	size_t cur;
+	ui_sync_sum sum;
+
+	unlock_as(s, 3); /* anyone may sync */
+	assert_true(has_hint(s, "^S"));
+	assert_int_equal(key(s, UI_KEY_CTRL, 's'), UI_ACT_NONE);
+	assert_int_equal(s->screen, UI_SCR_SYNC);
+	ui_lines_init(&ls);
+	lines_of(ui_sync_lines, s, &ls, &cur);
+	assert_int_equal(cur, (size_t)line_with(&ls, "> 1) Sync with a folder"));
+	key(s, UI_KEY_DOWN, 0);
+	lines_of(ui_sync_lines, s, &ls, &cur);
+	assert_int_equal(cur, (size_t)line_with(&ls, "> 2) Export to a file"));
+	/* Export offers a file name to accept. */
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	assert_int_equal(s->prompt, UI_PROMPT_PATH);
+	assert_string_equal(ui_prompt_label(s), "File to write: ");
+	assert_string_equal(s->input, "~/amparo-export.amparo-bundle");
+	key(s, UI_KEY_ESC, 0);
+	assert_int_equal(s->prompt, UI_PROMPT_NONE);
+	/* 1 asks for a folder; an empty one is not accepted. */
+	assert_int_equal(key(s, UI_KEY_CHAR, '1'), UI_ACT_NONE);
+	assert_string_equal(ui_prompt_label(s), "Folder to sync with: ");
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	type(s, "/media/usb/carpeta común");
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_SYNC_RUN);
+	assert_int_equal(s->sync_op, UI_SYNC_FOLDER);
+	assert_string_equal(s->sync_paths[UI_SYNC_FOLDER], "/media/usb/carpeta común");
+	/* The loop reports progress, then the result. */
+	ui_set_progress(s, 3, 4);
+	lines_of(ui_sync_lines, s, &ls, &cur);
+	assert_true(line_with(&ls, "Sync with a folder: working...") >= 0);
+	assert_true(line_with(&ls, "[") >= 0);
+	assert_non_null(strstr(ls.v[line_with(&ls, "[")].text, "] 75%"));
+	memset(&sum, 0, sizeof sum);
+	sum.bundles = 2;
+	sum.objects = 7;
+	sum.added = 3;
+	sum.documents = 1;
+	snprintf(sum.written, sizeof sum.written, "/media/usb/x.amparo-bundle");
+	ui_set_sync_result(s, 0, &sum, "", "Teléfonos");
+	assert_false(s->sync_busy);
+	lines_of(ui_sync_lines, s, &ls, &cur);
+	assert_true(line_with(&ls, "Sync with a folder: done") >= 0);
+	assert_true(line_with(&ls, "Bundles read from the folder: 2") >= 0);
+	assert_true(line_with(&ls, "New to this copy: 3") >= 0);
+	assert_true(line_with(&ls, "Documents created or changed: 1") >= 0);
+	assert_true(line_with(&ls, "Wrote /media/usb/x.amparo-bundle") >= 0);
+	assert_true(line_with(&ls, "Membership changes") < 0); /* none */
+	assert_true(line_with(&ls, "Edited in two copies, to merge now: "
+	                      "Teléfonos.") >= 0);
+	/* The path is remembered for next time. */
+	key(s, UI_KEY_CHAR, '1');
+	assert_string_equal(s->input, "/media/usb/carpeta común");
+	key(s, UI_KEY_ESC, 0);
+	/* A failure says why and that nothing changed. */
+	ui_set_sync_result(s, -1, NULL, "There is no folder at /x.", "");
+	lines_of(ui_sync_lines, s, &ls, &cur);
+	assert_true(line_with(&ls, "Sync with a folder: failed") >= 0);
+	assert_true(line_with(&ls, "There is no folder at /x.") >= 0);
+	assert_true(line_with(&ls, "Nothing was changed.") >= 0);
+	ui_lines_clear(&ls);
+	/* Back home reloads the list; locking forgets the result. */
+	assert_int_equal(key(s, UI_KEY_CHAR, 'q'), UI_ACT_RELOAD);
+	assert_int_equal(s->screen, UI_SCR_HOME);
+	ui_set_locked(s, "Locked");
+	assert_false(s->sync_ran);
+	assert_string_equal(s->sync_error, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_progress_text),
+		cmocka_unit_test_setup_teardown(test_sync_screen, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
