@@ -1,5 +1,6 @@
 /* bundle_int.h: the bundle container (bundle.c) and the sync logic that
- * builds and applies manifests (sync.c). docs/bundle-format.md. */
+ * builds manifests (export.c) and applies them (sync.c).
+ * docs/bundle-format.md. */
 #ifndef AMPARO_BUNDLE_INT_H
 #define AMPARO_BUNDLE_INT_H
 
@@ -43,5 +44,50 @@ vault_status bundle_read_file(const char *path, uint8_t **buf, size_t *len,
                               vault_err *err);
 vault_status bundle_write_file(const char *path, const uint8_t *buf, size_t len,
                                vault_err *err);
+
+/* --- export.c, shared with sync.c: what goes into a bundle (§4) -------- */
+
+/* A set of object ids: appended in any order, sorted on first lookup. */
+typedef struct {
+	uint8_t (*id)[OBJ_ID_BYTES];
+	size_t n, cap;
+	int sorted;
+} sync_idset;
+
+/* Add id to s; 0, or -1 when out of memory. */
+int sync_idset_add(sync_idset *s, const uint8_t id[OBJ_ID_BYTES]);
+/* 1 if s holds id (sorting s first if need be), else 0. */
+int sync_idset_has(sync_idset *s, const uint8_t id[OBJ_ID_BYTES]);
+/* Free the ids and empty s. */
+void sync_idset_free(sync_idset *s);
+
+/* The objects chosen for one bundle. Start it zeroed. */
+typedef struct {
+	bbuf objects;        /* u32 len, data, sig for each object */
+	sync_idset ids;      /* in order of appearance: the manifest's list */
+	sync_idset order;    /* the same, appended in order (ids gets sorted) */
+	sync_idset prereq;
+	int64_t last_seq;
+} sync_selection;
+
+/* Fill sel with the objects stored after seq since, and their
+ * prerequisites (§4.2). partners: only this vault's own objects, no
+ * acknowledgements or incidents. skip (may be NULL): ids to leave out. */
+vault_status sync_select_objects(vault *v, int64_t since, int partners,
+                                 sync_idset *skip, sync_selection *sel,
+                                 vault_err *err);
+/* Wipe and free what sel holds. */
+void sync_selection_free(sync_selection *sel);
+/* The watermark recorded for peer (a seq or a time); 0 if none. */
+int64_t sync_peer_sent(vault *v, const char *peer);
+/* The newest change time of any key slot of this copy; 0 if none. */
+int64_t sync_latest_slot_change(vault *v);
+/* Seal sel (with this copy's key slots when slots is set) for
+ * to[0..nto) and write it to the file out; adds to sum's object count and
+ * names the file in sum->written. */
+vault_status sync_write_bundle(vault *v, const char *out, sync_selection *sel,
+                               const uint8_t (*to)[32], int nto, int slots,
+                               vault_progress_fn progress, void *ctx,
+                               vault_sync_summary *sum, vault_err *err);
 
 #endif

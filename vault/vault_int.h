@@ -206,6 +206,23 @@ vault_status store_batch_end(vault *v, uint64_t *docs, vault_err *err);
 vault_status store_doc_refresh(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
                                vault_err *err);
 
+/* --- Documents (docs.c, docs_read.c) -------------------------------- */
+
+/* Find the one document whose title is ref, or whose id starts with ref
+ * (4 to 32 hex digits). OUT doc. VAULT_ENOTFOUND or VAULT_EAMBIGUOUS
+ * with a message naming ref otherwise. */
+vault_status docs_resolve_doc(vault *v, const char *ref,
+                              uint8_t doc[OBJ_DOC_BYTES], vault_err *err);
+/* Find the one revision of doc whose id starts with ref (4 to 64 hex
+ * digits). OUT rev. VAULT_ENOTFOUND or VAULT_EAMBIGUOUS otherwise. */
+vault_status docs_resolve_rev(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
+                              const char *ref, uint8_t rev[OBJ_ID_BYTES],
+                              vault_err *err);
+/* Load and decode revision rev. OUT *o points into OUT *data, which the
+ * caller frees (NULL on failure). VAULT_EDAMAGED if it is no revision. */
+vault_status docs_load_rev(vault *v, const uint8_t rev[OBJ_ID_BYTES], obj *o,
+                           uint8_t **data, vault_err *err);
+
 /* Once a page has failed authentication, every answer of a public
  * function becomes "damaged": a lookup that met a bad page must not read
  * as "not found" or "not allowed". */
