@@ -474,7 +474,7 @@ static const char log_sql[] =
 static const char search_sql[] =
 	"SELECT d.doc, d.title, snippet(search, 1, '[', ']', '...', 12)"
 	" FROM search JOIN documents d ON d.rowid = search.rowid"
-	" WHERE search MATCH ?1 ORDER BY rank";
+	" WHERE search MATCH ?1 ORDER BY rank LIMIT 50"; /* VAULT_SEARCH_MAX */
 
 static int plain_open(const char *path, sqlite3 **db, bench_err *err)
 {
