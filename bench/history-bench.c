@@ -1039,8 +1039,12 @@ static int prepare(bench_ctx *b, doc_text *docs, bench_err *err)
 		goto out;
 	snprintf(b->log_doc, sizeof b->log_doc, "%s", docs[0].id);
 	b->want[Q_LOG] = cfg->revs;
+	/* A search returns the 50 best matches at most (VAULT_SEARCH_MAX). */
 	b->want[Q_COMMON] = docs_with(docs, cfg->docs, COMMON_WORD);
 	b->want[Q_RARE] = docs_with(docs, cfg->docs, RARE_WORD);
+	for (int k = Q_COMMON; k <= Q_RARE; k++)
+		if (b->want[k] > VAULT_SEARCH_MAX)
+			b->want[k] = VAULT_SEARCH_MAX;
 	vault_close(v);
 	v = NULL;
 	if (stat(b->vault_path, &sv) != 0 || stat(b->plain_path, &sp) != 0) {
