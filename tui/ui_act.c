@@ -31,7 +31,7 @@ void ui_act_fail(ui_app *a, const vault_err *err)
 		snprintf(m, sizeof m, "%s", _("Nothing changed: nothing to save."));
 	else if (err->code == VAULT_ECONFLICT)
 		snprintf(m, sizeof m, "%s", _("This document was edited in two "
-		         "copies: merge it first (amparo merge)."));
+		         "copies: merge it first (press m in the reader)."));
 	else
 		snprintf(m, sizeof m, "%s", err->msg);
 	ui_set_msg(&a->s, m);
@@ -161,6 +161,10 @@ static int collect_hit(const vault_hit *h, void *ctx)
 	snprintf(l->v[l->n].id, sizeof l->v[l->n].id, "%s", h->id);
 	l->v[l->n].title = strdup(h->title);
 	l->v[l->n].snippet = strdup(h->snippet ? h->snippet : "");
+	/* A snippet spans lines: on one row, line ends are spaces. */
+	for (char *p = l->v[l->n].snippet; p != NULL && *p; p++)
+		if (*p == '\n' || *p == '\t' || *p == '\r')
+			*p = ' ';
 	l->n++;
 	return 0;
 }
@@ -179,7 +183,7 @@ static void search(ui_app *a)
 
 /* Run the built-in editor over the TUI, which gives the terminal back
  * while it runs. OUT: the new text and message, when saved. */
-static int edit_text(ui_app *a, const char *title, const char *text,
+int ui_act_edit_text(ui_app *a, const char *title, const char *text,
                      size_t len, char **out, size_t *out_len, char **msg)
 {
 	int rc;
@@ -208,7 +212,7 @@ static void edit(ui_app *a)
 		ui_act_fail(a, &err);
 		return;
 	}
-	rc = edit_text(a, d->title, d->body, d->body_len, &text, &len, &msg);
+	rc = ui_act_edit_text(a, d->title, d->body, d->body_len, &text, &len, &msg);
 	if (rc == EDITOR_SAVED) {
 		memset(&m, 0, sizeof m);
 		m.message = msg;
@@ -519,6 +523,9 @@ void ui_act(ui_app *a, ui_action act)
 	case UI_ACT_WALK: ui_act_walk(a); break;
 	case UI_ACT_WALK_DONE: ui_act_walk_done(a); break;
 	case UI_ACT_SYNC_RUN: ui_act_sync(a); break;
+	case UI_ACT_MEMBERS: case UI_ACT_MEMBER_ADD: case UI_ACT_MEMBER_REMOVE:
+	case UI_ACT_MEMBER_ROLE: ui_act_members(a, act); break;
+	case UI_ACT_MERGE: ui_act_merge(a); break;
 	case UI_ACT_CRISIS: ui_act_crisis(a); break;
 	case UI_ACT_PROTOCOL: ui_act_protocol(a); break;
 	case UI_ACT_CHECK: ui_act_check(a); break;

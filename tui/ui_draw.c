@@ -507,6 +507,7 @@ void ui_draw(const ui_app *a)
 	case UI_SCR_TEMPLATES: draw_templates(a); break;
 	case UI_SCR_WALK: draw_lines(a, ui_walk_lines, &cy, &cx); break;
 	case UI_SCR_SYNC: draw_lines(a, ui_sync_lines, &cy, &cx); break;
+	case UI_SCR_MEMBERS: draw_lines(a, ui_members_lines, &cy, &cx); break;
 	}
 	if (s->help) {
 		draw_help(a);

@@ -64,6 +64,18 @@ void ui_act_ack(ui_app *a);
 /* The sync screen (ui_act_sync.c): run s->sync_op on its path with a
  * progress bar, then hand the summary to the model. */
 void ui_act_sync(ui_app *a);
+/* Run the built-in editor over text[0..len) (the TUI gives the terminal
+ * back meanwhile); editor_run's result, *out and *msg as it sets them. */
+int ui_act_edit_text(ui_app *a, const char *title, const char *text,
+                     size_t len, char **out, size_t *out_len, char **msg);
+/* Members (ui_act_members.c, admins): load them; add s->add_name with
+ * s->add_role and the passphrase typed twice (wiped after); remove or
+ * change the role of ui_selected_member. */
+void ui_act_members(ui_app *a, ui_action act);
+/* Merge the reader's document (ui_act_merge.c): prepare the three-way
+ * merge and ask; then the editor over it, again while conflict markers
+ * remain (never recorded with them); then vault_merge_commit. */
+void ui_act_merge(ui_app *a);
 /* A vault error as a sentence on the status line. */
 void ui_act_fail(ui_app *a, const vault_err *err);
 

@@ -134,6 +134,8 @@ static void forget_vault(ui_state *s)
 	s->tmpls = NULL;
 	memset(&s->tmpl, 0, sizeof s->tmpl);
 	ui_walk_forget(s);
+	ui_members_forget(s);
+	ui_merge_forget(s);
 	memset(&s->sync, 0, sizeof s->sync);
 	s->sync_busy = s->sync_ran = false;
 	memset(&s->sync_sum, 0, sizeof s->sync_sum);
@@ -491,6 +493,13 @@ static ui_action home_key(ui_state *s, const ui_key *k)
 		return UI_ACT_CRISIS;
 	if (k->kind == UI_KEY_CTRL && k->ch == 'w')
 		return ui_selected_doc(s) != NULL ? UI_ACT_WALK : UI_ACT_NONE;
+	if (k->kind == UI_KEY_CTRL && k->ch == 'u') {
+		if (s->role != 1) {
+			ui_set_msg(s, _("Only admins can manage members."));
+			return UI_ACT_NONE;
+		}
+		return UI_ACT_MEMBERS;
+	}
 	if (k->kind == UI_KEY_CTRL && k->ch == 's') {
 		s->screen = UI_SCR_SYNC;
 		s->sync.n = UI_SYNC_OPS;
@@ -560,6 +569,16 @@ static ui_action reader_key(ui_state *s, const ui_key *k)
 		return ui_ask(s, UI_ACT_APPROVE, _("Approve the current revision?"));
 	if (c == 'x')
 		return ui_ask(s, UI_ACT_ARCHIVE, _("Archive this document?"));
+	if (c == 'm') {
+		if (!(s->doc.marks & UI_MARK_MERGE))
+			ui_set_msg(s, _("This document has one version: there is "
+			                "nothing to merge."));
+		else if (!can_write(s))
+			ui_set_msg(s, _("Your role does not allow changing documents."));
+		else
+			return UI_ACT_MERGE;
+		return UI_ACT_NONE;
+	}
 	/* k (acknowledge) kept for those used to it: acknowledging is
 	 * done by walking through the document. */
 	if (c == 'w' || c == 'k')
@@ -629,6 +648,12 @@ static ui_action overlay_key(ui_state *s, const ui_key *k, bool *done)
 			}
 			return act;
 		}
+		if (act == UI_ACT_MERGE) {
+			ui_merge_forget(s);
+			ui_set_msg(s, _("Nothing saved; the document still needs a "
+			                "merge."));
+			return UI_ACT_NONE;
+		}
 		ui_set_msg(s, _("Cancelled."));
 		return UI_ACT_NONE;
 	}
@@ -684,7 +709,8 @@ ui_action ui_key_apply(ui_state *s, const ui_key *k)
 		s->msg[0] = '\0';
 	if (k->kind == UI_KEY_HELP ||
 	    (k->kind == UI_KEY_CHAR && k->ch == '?' && s->screen != UI_SCR_UNLOCK &&
-	     s->screen != UI_SCR_CREATE && !s->searching)) {
+	     s->screen != UI_SCR_CREATE && !s->searching &&
+	     !(s->screen == UI_SCR_MEMBERS && s->mem_mode == UI_MEM_ADD))) {
 		s->help = true;
 		return UI_ACT_NONE;
 	}
@@ -700,6 +726,7 @@ ui_action ui_key_apply(ui_state *s, const ui_key *k)
 	case UI_SCR_TEMPLATES: return ui_templates_key(s, k);
 	case UI_SCR_WALK: return ui_walk_key(s, k);
 	case UI_SCR_SYNC: return ui_sync_key(s, k);
+	case UI_SCR_MEMBERS: return ui_members_key(s, k);
 	}
 	return UI_ACT_NONE;
 }

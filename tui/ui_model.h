@@ -16,7 +16,8 @@
  * document), WALK (a document's walkthrough: questions answered until
  * right, the first-try score counted, then acknowledged), SYNC (sync
  * with a folder, export to a file, import a bundle: a path, a progress
- * bar, a summary of what changed). Overlays on any screen: help, a yes/no question, a one-line
+ * bar, a summary of what changed), MEMBERS (admins: add, remove, change
+ * role). Overlays on any screen: help, a yes/no question, a one-line
  * prompt. */
 #ifndef AMPARO_UI_MODEL_H
 #define AMPARO_UI_MODEL_H
@@ -78,14 +79,22 @@ typedef enum {
 	UI_ACT_PROTOCOL,  /* follow the selected protocol: load its checklist */
 	UI_ACT_CHECK,     /* check item s->items.sel off (confirmed) */
 	UI_ACT_RELOAD,    /* reload the document list (back on HOME) */
-	UI_ACT_SYNC_RUN   /* run s->sync_op with s->sync_paths[s->sync_op],
+	UI_ACT_SYNC_RUN,  /* run s->sync_op with s->sync_paths[s->sync_op],
 	                     reporting ui_set_progress, then ui_set_sync_result */
+	UI_ACT_MEMBERS,   /* load the members: ui_set_members */
+	UI_ACT_MEMBER_ADD,    /* add s->add_name as s->add_role, passphrase
+	                         s->pass (typed twice); then wipe it */
+	UI_ACT_MEMBER_REMOVE, /* remove ui_selected_member (confirmed) */
+	UI_ACT_MEMBER_ROLE,   /* give ui_selected_member s->new_role */
+	UI_ACT_MERGE      /* merge the reader's document (two heads): with
+	                     s->merge_text pending, edit it; else prepare it
+	                     (ui_set_merge_pending) and ask */
 } ui_action;
 
 typedef enum {
 	UI_SCR_UNLOCK, UI_SCR_CREATE, UI_SCR_HOME, UI_SCR_READER,
 	UI_SCR_HISTORY, UI_SCR_DIFF, UI_SCR_CRISIS, UI_SCR_CHECKLIST,
-	UI_SCR_TEMPLATES, UI_SCR_WALK, UI_SCR_SYNC
+	UI_SCR_TEMPLATES, UI_SCR_WALK, UI_SCR_SYNC, UI_SCR_MEMBERS
 } ui_screen;
 
 /* Markers on a document row. */
@@ -146,6 +155,18 @@ typedef struct {
 	const char *key;
 	const char *label;
 } ui_hint;
+
+/* A member row. */
+typedef struct {
+	char *name;
+	int role;         /* 1 admin, 2 editor, 3 staff */
+	bool active;      /* false once removed */
+	bool you;         /* the member who unlocked the vault */
+	bool has_slot;    /* this copy holds a key slot for them */
+} ui_member;
+
+/* What the members screen is doing. */
+enum { UI_MEM_LIST = 0, UI_MEM_ADD = 1, UI_MEM_ROLE = 2 };
 
 /* The sync screen's operations. */
 enum { UI_SYNC_FOLDER = 0, UI_SYNC_EXPORT = 1, UI_SYNC_IMPORT = 2,
@@ -237,6 +258,22 @@ typedef struct {
 	ui_sync_sum sync_sum;
 	char sync_error[320];     /* why it failed, or the first refusal */
 	char sync_merges[640];    /* titles needing a merge now, or "" */
+
+	/* MEMBERS (admins only) */
+	ui_member *members;
+	ui_list mem;
+	int mem_mode;             /* UI_MEM_* */
+	int add_step;             /* adding: 0 name, 1 role, 2 passphrase,
+	                             3 again (in s->pass and s->pass2) */
+	char add_name[128];
+	size_t add_name_len;
+	int add_role;
+	int new_role;             /* UI_MEM_ROLE: the role chosen */
+
+	/* Merge: the text being resolved between two editor runs (secret:
+	 * wiped when done, declined or locked). */
+	char *merge_text;
+	size_t merge_len;
 } ui_state;
 
 enum { UI_PROMPT_NONE = 0, UI_PROMPT_TITLE = 1, UI_PROMPT_PATH = 2 };
@@ -320,6 +357,28 @@ void ui_progress_text(uint64_t done, uint64_t total, size_t width, char *out,
  * summary of the last one. *cursor: the selected operation's line. */
 int ui_sync_lines(const ui_state *s, size_t width, ui_lines *out,
                   size_t *cursor);
+
+/* The members (takes; vault order), keeping the selection on the same
+ * name where it can; back to the list. */
+void ui_set_members(ui_state *s, ui_member *m, size_t n);
+/* The member selected on MEMBERS, or NULL. */
+const ui_member *ui_selected_member(const ui_state *s);
+/* The members screen as display lines: the list (">" marks the
+ * selection, roles and "you" in words) or the add form, whose passphrase
+ * fields never show what is typed. *cursor: the line with the cursor. */
+int ui_members_lines(const ui_state *s, size_t width, ui_lines *out,
+                     size_t *cursor);
+void ui_members_free(ui_member *m, size_t n);
+
+/* Conflict markers left in a merged text: the lines that start with
+ * "<<<<<<<", "=======" or ">>>>>>>" (vault_merge_commit refuses them). */
+size_t ui_merge_markers(const char *text, size_t len);
+/* Keep text[0..len) (takes; malloc'd) as the merge being resolved, and
+ * ask question: yes comes back as UI_ACT_MERGE (edit it), no wipes it. */
+void ui_set_merge_pending(ui_state *s, char *text, size_t len,
+                          const char *question);
+/* Wipe and free the pending merge text. */
+void ui_merge_forget(ui_state *s);
 
 /* The label of the one-line prompt that is up (translated). */
 const char *ui_prompt_label(const ui_state *s);

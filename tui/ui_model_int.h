@@ -40,5 +40,8 @@ void ui_walk_leave(ui_state *s);
 /* SYNC: its keys; Enter in its path prompt (the action to return). */
 ui_action ui_sync_key(ui_state *s, const ui_key *k);
 ui_action ui_sync_prompt_done(ui_state *s);
+/* MEMBERS: its keys; forget it (on lock). */
+ui_action ui_members_key(ui_state *s, const ui_key *k);
+void ui_members_forget(ui_state *s);
 
 #endif

@@ -210,6 +210,43 @@ const ui_rev *ui_selected_rev(const ui_state *s)
 	return s->hist.n > 0 ? &s->revs[s->hist.sel] : NULL;
 }
 
+/* ---- merge ---- */
+
+size_t ui_merge_markers(const char *text, size_t len)
+{
+	static const char *const marks[] = {"<<<<<<<", "=======", ">>>>>>>"};
+	size_t n = 0, i = 0;
+
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t end = nl != NULL ? (size_t)(nl - text) : len;
+
+		for (size_t m = 0; m < 3; m++)
+			if (end - i >= 7 && memcmp(text + i, marks[m], 7) == 0)
+				n++;
+		i = end + 1;
+	}
+	return n;
+}
+
+void ui_merge_forget(ui_state *s)
+{
+	if (s->merge_text != NULL)
+		ui_wipe(s->merge_text, s->merge_len);
+	free(s->merge_text);
+	s->merge_text = NULL;
+	s->merge_len = 0;
+}
+
+void ui_set_merge_pending(ui_state *s, char *text, size_t len,
+                          const char *question)
+{
+	ui_merge_forget(s);
+	s->merge_text = text;
+	s->merge_len = len;
+	ui_ask(s, UI_ACT_MERGE, question);
+}
+
 const char *ui_prompt_label(const ui_state *s)
 {
 	if (s->prompt != UI_PROMPT_PATH)
@@ -250,6 +287,8 @@ static size_t reader_hints(const ui_state *s, ui_hint *out, size_t max)
 		n = push(out, n, max, "a", _("Approve"));
 	if (s->role == 1 && !ref && s->doc.status != 4)
 		n = push(out, n, max, "x", _("Archive"));
+	if (writer && (s->doc.marks & UI_MARK_MERGE))
+		n = push(out, n, max, "m", _("Merge"));
 	n = push(out, n, max, "w", s->doc.marks & UI_MARK_ACK
 	         ? _("Walk through and acknowledge") : _("Walkthrough"));
 	return n;
@@ -279,6 +318,8 @@ size_t ui_keybar(const ui_state *s, ui_hint *out, size_t max)
 		n = push(out, n, max, "^E", _("Crisis"));
 		n = push(out, n, max, "^W", _("Walkthrough"));
 		n = push(out, n, max, "^S", _("Sync"));
+		if (s->role == 1)
+			n = push(out, n, max, "^U", _("Members"));
 		if (writer)
 			n = push(out, n, max, "^N", _("New"));
 		n = push(out, n, max, "^Q", _("Quit"));
@@ -313,6 +354,22 @@ size_t ui_keybar(const ui_state *s, ui_hint *out, size_t max)
 		n = push(out, n, max, "q", _("Back"));
 		n = push(out, n, max, "1-3", _("Choose"));
 		n = push(out, n, max, "Enter", _("Start"));
+		break;
+	case UI_SCR_MEMBERS:
+		if (s->mem_mode == UI_MEM_ADD) {
+			n = push(out, n, max, "Esc", _("Back"));
+			n = push(out, n, max, "Enter", _("Next"));
+			break;
+		}
+		if (s->mem_mode == UI_MEM_ROLE) {
+			n = push(out, n, max, "Esc", _("Cancel"));
+			n = push(out, n, max, "1-3", _("Choose"));
+			break;
+		}
+		n = push(out, n, max, "q", _("Back"));
+		n = push(out, n, max, "a", _("Add"));
+		n = push(out, n, max, "c", _("Change role"));
+		n = push(out, n, max, "r", _("Remove"));
 		break;
 	case UI_SCR_WALK:
 		n = push(out, n, max, "q", _("Leave"));

@@ -195,11 +195,227 @@ static void test_sync_screen(void **state)
 	assert_string_equal(s->sync_error, "");
 }
 
+/* ---- members ---- */
+
+static ui_member *three_members(void)
+{
+	ui_member *m = calloc(3, sizeof *m);
+
+	m[0] = (ui_member){strdup("Ana"), 1, true, true, true};
+	m[1] = (ui_member){strdup("Bea"), 3, true, false, true};
+	m[2] = (ui_member){strdup("Carlos"), 2, false, false, false};
+	return m;
+}
+
+static void test_members_hidden_but_for_admins(void **state)
+{
+	fixture *f = *state;
+	ui_state *s = &f->s;
+
+	for (int role = 2; role <= 3; role++) {
+		unlock_as(s, role);
+		assert_false(has_hint(s, "^U"));
+		assert_int_equal(key(s, UI_KEY_CTRL, 'u'), UI_ACT_NONE);
+		assert_true(s->msg[0] != '\0');
+		assert_int_equal(s->screen, UI_SCR_HOME);
+	}
+	unlock_as(s, 1);
+	assert_true(has_hint(s, "^U"));
+	assert_int_equal(key(s, UI_KEY_CTRL, 'u'), UI_ACT_MEMBERS);
+}
+
+static void test_members_list_remove_role(void **state)
+{
+	fixture *f = *state;
+	ui_state *s = &f->s;
+	ui_lines ls;
+	size_t cur;
+
+	unlock_as(s, 1);
+	ui_set_members(s, three_members(), 3);
+	assert_int_equal(s->screen, UI_SCR_MEMBERS);
+	ui_lines_init(&ls);
+	lines_of(ui_members_lines, s, &ls, &cur);
+	assert_int_equal(cur, (size_t)line_with(&ls, "> Ana: admin (you)"));
+	assert_true(line_with(&ls, "  Bea: staff") >= 0);
+	assert_true(line_with(&ls, "  Carlos: editor (removed)") >= 0);
+	/* Not yourself; not someone removed already. */
+	assert_int_equal(key(s, UI_KEY_CHAR, 'r'), UI_ACT_NONE);
+	assert_int_equal(s->confirm, UI_ACT_NONE);
+	assert_true(s->msg[0] != '\0');
+	key(s, UI_KEY_END, 0);
+	assert_string_equal(ui_selected_member(s)->name, "Carlos");
+	assert_int_equal(key(s, UI_KEY_CHAR, 'r'), UI_ACT_NONE);
+	assert_int_equal(s->confirm, UI_ACT_NONE);
+	/* Removing warns that the keys will be rotated. */
+	key(s, UI_KEY_UP, 0);
+	assert_int_equal(key(s, UI_KEY_CHAR, 'r'), UI_ACT_NONE);
+	assert_int_equal(s->confirm, UI_ACT_MEMBER_REMOVE);
+	assert_non_null(strstr(s->question, "Bea"));
+	assert_non_null(strstr(s->question, "rotated"));
+	assert_int_equal(key(s, UI_KEY_CHAR, 'y'), UI_ACT_MEMBER_REMOVE);
+	/* Change role: the current one is marked; the same is no change. */
+	assert_int_equal(key(s, UI_KEY_CHAR, 'c'), UI_ACT_NONE);
+	assert_int_equal(s->mem_mode, UI_MEM_ROLE);
+	lines_of(ui_members_lines, s, &ls, &cur);
+	assert_true(line_with(&ls, "New role for Bea:") >= 0);
+	assert_int_equal(cur, (size_t)line_with(&ls, "> 3) staff"));
+	assert_int_equal(key(s, UI_KEY_CHAR, '3'), UI_ACT_NONE);
+	assert_int_equal(s->mem_mode, UI_MEM_LIST);
+	key(s, UI_KEY_CHAR, 'c');
+	key(s, UI_KEY_UP, 0);
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_MEMBER_ROLE);
+	assert_int_equal(s->new_role, 2);
+	/* The list comes back from the vault; the selection stays on Bea. */
+	ui_set_members(s, three_members(), 3);
+	assert_string_equal(ui_selected_member(s)->name, "Bea");
+	assert_int_equal(key(s, UI_KEY_CHAR, 'q'), UI_ACT_RELOAD);
+	assert_int_equal(s->screen, UI_SCR_HOME);
+	ui_lines_clear(&ls);
+}
+
+static void test_members_add_form(void **state)
+{
+	fixture *f = *state;
+	ui_state *s = &f->s;
+	ui_lines ls;
+	size_t cur;
+
+	unlock_as(s, 1);
+	ui_set_members(s, three_members(), 3);
+	key(s, UI_KEY_CHAR, 'a');
+	assert_int_equal(s->mem_mode, UI_MEM_ADD);
+	assert_true(has_hint(s, "Enter"));
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE); /* no name */
+	assert_int_equal(s->add_step, 0);
+	type(s, "Lucía ?q"); /* '?' and 'q' are part of the name here */
+	assert_false(s->help);
+	assert_string_equal(s->add_name, "Lucía ?q");
+	key(s, UI_KEY_BACKSPACE, 0);
+	key(s, UI_KEY_BACKSPACE, 0);
+	key(s, UI_KEY_BACKSPACE, 0);
+	key(s, UI_KEY_ENTER, 0);
+	assert_int_equal(s->add_step, 1);
+	ui_lines_init(&ls);
+	lines_of(ui_members_lines, s, &ls, &cur);
+	assert_int_equal(cur, (size_t)line_with(&ls, "> 3) staff"));
+	key(s, UI_KEY_CHAR, '2');
+	assert_int_equal(s->add_role, 2);
+	assert_int_equal(s->add_step, 2);
+	/* Short passphrase refused; then two that differ. */
+	type(s, "corta");
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	assert_int_equal(s->add_step, 2);
+	type(s, " pero más larga");
+	key(s, UI_KEY_ENTER, 0);
+	assert_int_equal(s->add_step, 3);
+	type(s, "otra cosa");
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	assert_int_equal(s->add_step, 2);
+	assert_int_equal(s->pass_len, 0); /* wiped */
+	/* Nothing typed ever shows. */
+	type(s, "corta pero más larga");
+	key(s, UI_KEY_ENTER, 0);
+	type(s, "corta pero más larga");
+	lines_of(ui_members_lines, s, &ls, &cur);
+	for (size_t i = 0; i < ls.n; i++)
+		assert_null(strstr(ls.v[i].text, "corta"));
+	assert_true(line_with(&ls, "Name: Lucía") >= 0);
+	assert_true(line_with(&ls, "Role: editor") >= 0);
+	assert_int_equal(cur, (size_t)line_with(&ls, "The same again:"));
+	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_MEMBER_ADD);
+	assert_string_equal(s->add_name, "Lucía");
+	assert_string_equal(s->pass, "corta pero más larga");
+	/* The loop reloads the list: the form and the passphrases are gone. */
+	ui_set_members(s, three_members(), 3);
+	assert_int_equal(s->mem_mode, UI_MEM_LIST);
+	assert_int_equal(s->pass_len, 0);
+	assert_int_equal(s->pass[0], 0);
+	assert_int_equal(s->pass2[0], 0);
+	assert_string_equal(s->add_name, "");
+	/* Esc steps back; at the name it leaves the form. */
+	key(s, UI_KEY_CHAR, 'a');
+	type(s, "X");
+	key(s, UI_KEY_ENTER, 0);
+	key(s, UI_KEY_ENTER, 0);
+	type(s, "secreto largo");
+	key(s, UI_KEY_ESC, 0);
+	assert_int_equal(s->add_step, 1);
+	assert_int_equal(s->pass_len, 0);
+	key(s, UI_KEY_ESC, 0);
+	key(s, UI_KEY_ESC, 0);
+	assert_int_equal(s->mem_mode, UI_MEM_LIST);
+	/* Locking mid-form wipes it all. */
+	key(s, UI_KEY_CHAR, 'a');
+	type(s, "Y");
+	assert_int_equal(key(s, UI_KEY_LOCK, 0), UI_ACT_LOCK);
+	ui_set_locked(s, "Locked");
+	assert_null(s->members);
+	assert_string_equal(s->add_name, "");
+	ui_lines_clear(&ls);
+}
+
+/* ---- merge ---- */
+
+static void test_merge_markers_and_pending(void **state)
+{
+	fixture *f = *state;
+	ui_state *s = &f->s;
+	const char *clean = "# Teléfonos\n\nLínea 2 ====== no es marca\n";
+	const char *marked = "a\n<<<<<<< A\nuno\n=======\ndos\n>>>>>>> B\nb";
+	ui_doc d;
+	char *text;
+
+	assert_int_equal(ui_merge_markers(clean, strlen(clean)), 0);
+	assert_int_equal(ui_merge_markers(marked, strlen(marked)), 3);
+	assert_int_equal(ui_merge_markers(marked, 5), 0); /* cut before them */
+	assert_int_equal(ui_merge_markers("=======", 7), 1);
+	unlock_as(s, 2);
+	memset(&d, 0, sizeof d);
+	snprintf(d.id, sizeof d.id, "aaaa");
+	d.title = strdup("Teléfonos");
+	d.category = strdup("general");
+	d.status = 1;
+	d.marks = UI_MARK_MERGE;
+	assert_int_equal(ui_set_reader(s, &d, "x\n", 2), 0);
+	assert_true(has_hint(s, "m"));
+	assert_int_equal(key(s, UI_KEY_CHAR, 'm'), UI_ACT_MERGE);
+	/* The loop prepared it and asks; no wipes the text. */
+	text = strdup(marked);
+	ui_set_merge_pending(s, text, strlen(text), "Open the editor?");
+	assert_int_equal(s->confirm, UI_ACT_MERGE);
+	assert_int_equal(key(s, UI_KEY_CHAR, 'n'), UI_ACT_NONE);
+	assert_null(s->merge_text);
+	assert_non_null(strstr(s->msg, "merge"));
+	text = strdup(marked);
+	ui_set_merge_pending(s, text, strlen(text), "Open the editor?");
+	assert_int_equal(key(s, UI_KEY_CHAR, 'y'), UI_ACT_MERGE);
+	assert_non_null(s->merge_text); /* the loop edits it */
+	ui_set_locked(s, "Locked");
+	assert_null(s->merge_text);
+	/* Staff cannot merge; a document with one head has nothing to. */
+	unlock_as(s, 3);
+	d.title = strdup("Teléfonos");
+	d.category = strdup("general");
+	d.marks = UI_MARK_MERGE;
+	ui_set_reader(s, &d, "x\n", 2);
+	assert_false(has_hint(s, "m"));
+	assert_int_equal(key(s, UI_KEY_CHAR, 'm'), UI_ACT_NONE);
+	s->role = 2;
+	s->doc.marks = 0;
+	assert_int_equal(key(s, UI_KEY_CHAR, 'm'), UI_ACT_NONE);
+	assert_true(s->msg[0] != '\0');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_progress_text),
 		cmocka_unit_test_setup_teardown(test_sync_screen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_members_hidden_but_for_admins, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_members_list_remove_role, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_members_add_form, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_merge_markers_and_pending, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
