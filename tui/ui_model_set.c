@@ -294,6 +294,49 @@ static size_t reader_hints(const ui_state *s, ui_hint *out, size_t max)
 	return n;
 }
 
+/* The sync, members and walkthrough screens. */
+static size_t tool_hints(const ui_state *s, ui_hint *out, size_t max)
+{
+	size_t n = 0;
+
+	switch (s->screen) {
+	case UI_SCR_SYNC:
+		n = push(out, n, max, "q", _("Back"));
+		n = push(out, n, max, "1-3", _("Choose"));
+		n = push(out, n, max, "Enter", _("Start"));
+		break;
+	case UI_SCR_MEMBERS:
+		if (s->mem_mode == UI_MEM_ADD) {
+			n = push(out, n, max, "Esc", _("Back"));
+			n = push(out, n, max, "Enter", _("Next"));
+			break;
+		}
+		if (s->mem_mode == UI_MEM_ROLE) {
+			n = push(out, n, max, "Esc", _("Cancel"));
+			n = push(out, n, max, "1-3", _("Choose"));
+			break;
+		}
+		n = push(out, n, max, "q", _("Back"));
+		n = push(out, n, max, "a", _("Add"));
+		n = push(out, n, max, "c", _("Change role"));
+		n = push(out, n, max, "r", _("Remove"));
+		break;
+	case UI_SCR_WALK:
+		n = push(out, n, max, "q", _("Leave"));
+		if (s->walk_finished || s->walk_answered) {
+			n = push(out, n, max, "Enter", _("Go on"));
+			break;
+		}
+		n = push(out, n, max, "1-4", _("Answer"));
+		n = push(out, n, max, "Up/Down", _("Choose"));
+		n = push(out, n, max, "Enter", _("Answer"));
+		break;
+	default:
+		break;
+	}
+	return n;
+}
+
 size_t ui_keybar(const ui_state *s, ui_hint *out, size_t max)
 {
 	size_t n = 0;
@@ -350,36 +393,8 @@ size_t ui_keybar(const ui_state *s, ui_hint *out, size_t max)
 		n = push(out, n, max, "q", _("Back"));
 		n = push(out, n, max, "Enter", _("Choose"));
 		break;
-	case UI_SCR_SYNC:
-		n = push(out, n, max, "q", _("Back"));
-		n = push(out, n, max, "1-3", _("Choose"));
-		n = push(out, n, max, "Enter", _("Start"));
-		break;
-	case UI_SCR_MEMBERS:
-		if (s->mem_mode == UI_MEM_ADD) {
-			n = push(out, n, max, "Esc", _("Back"));
-			n = push(out, n, max, "Enter", _("Next"));
-			break;
-		}
-		if (s->mem_mode == UI_MEM_ROLE) {
-			n = push(out, n, max, "Esc", _("Cancel"));
-			n = push(out, n, max, "1-3", _("Choose"));
-			break;
-		}
-		n = push(out, n, max, "q", _("Back"));
-		n = push(out, n, max, "a", _("Add"));
-		n = push(out, n, max, "c", _("Change role"));
-		n = push(out, n, max, "r", _("Remove"));
-		break;
-	case UI_SCR_WALK:
-		n = push(out, n, max, "q", _("Leave"));
-		if (s->walk_finished || s->walk_answered) {
-			n = push(out, n, max, "Enter", _("Go on"));
-			break;
-		}
-		n = push(out, n, max, "1-4", _("Answer"));
-		n = push(out, n, max, "Up/Down", _("Choose"));
-		n = push(out, n, max, "Enter", _("Answer"));
+	case UI_SCR_SYNC: case UI_SCR_MEMBERS: case UI_SCR_WALK:
+		n = tool_hints(s, out, max);
 		break;
 	}
 	n = push(out, n, max, "^L", _("Lock"));
