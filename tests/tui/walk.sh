@@ -63,6 +63,11 @@ for ((i = 0; i < total; i++)); do
 	wait_for $S "Pregunta $n de ${inst[$s]}: ${q:0:24}"
 	wait_for $S "Presiona el número de tu respuesta"
 	if [ "$i" -eq 0 ]; then
+		# A resize keeps the question and its choices on screen.
+		tm resize-window -t $S -x 60 -y 20
+		wait_for $S "> 1) "
+		wait_for $S "Pregunta $n de ${inst[$s]}: ${q:0:24}"
+		tm resize-window -t $S -x 90 -y 28
 		# Wrong first: the explanation shows and the question stays.
 		tm send-keys -t $S -l "$(( right[i] == 1 ? 2 : 1 ))"
 		wait_for $S "No exactamente."
