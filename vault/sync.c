@@ -240,45 +240,52 @@ static vault_status apply_slots(vault *v, const manifest *m, uint64_t *count,
 }
 
 /* Apply a parsed manifest in the caller's transaction. */
+/* Insert one checked object, or say why it is refused. */
+static vault_status apply_one(vault *v, incoming *in, vault_sync_summary *sum,
+                              vault_err *err)
+{
+	char hex[2 * OBJ_ID_BYTES + 1];
+	int added = 0;
+	vault_status rc;
+
+	obj_hex(in->want, OBJ_ID_BYTES, hex);
+	if (!in->ok)
+		return vault_fail(err, VAULT_EDAMAGED, "the bundle holds a forged "
+		                  "or altered object (%.12s): its id or signature "
+		                  "does not verify", hex);
+	rc = store_insert_checked(v, in->want, &in->o, in->data, in->len, in->sig,
+	                          &added, err);
+	if (rc != VAULT_OK) {
+		vault_err inner = *err;
+
+		return vault_fail(err, rc == VAULT_EPERM ? VAULT_EDAMAGED : rc,
+		                  "refused %s %.12s: %s", obj_type_name(in->o.type),
+		                  hex, inner.msg);
+	}
+	sum->added += (uint64_t)added;
+	if (added && (in->o.type == OBJ_GENESIS || in->o.type == OBJ_MEMBER))
+		sum->members++;
+	return VAULT_OK;
+}
+
 static vault_status apply(vault *v, manifest *m, vault_sync_summary *sum,
                           vault_err *err)
 {
 	uint64_t docs = 0;
 	vault_status rc;
-	char hex[2 * OBJ_ID_BYTES + 1];
 
+	/* Every id and signature first, on both cores: a forged object
+	 * refuses the bundle before anything is written. (Overlapping the
+	 * checks with the inserts gained nothing measurable on two cores.) */
 	vault_parallel(m->n, check_incoming, m->objs);
-	for (uint32_t i = 0; i < m->n; i++) {
-		if (!m->objs[i].ok) {
-			obj_hex(m->objs[i].want, OBJ_ID_BYTES, hex);
-			return vault_fail(err, VAULT_EDAMAGED, "the bundle holds a "
-			                  "forged or altered object (%.12s): its id or "
-			                  "signature does not verify", hex);
-		}
-	}
+	for (uint32_t i = 0; i < m->n; i++)
+		if (!m->objs[i].ok)
+			return apply_one(v, &m->objs[i], sum, err);
 	rc = check_prereqs(v, m, err);
 	if (rc == VAULT_OK)
 		rc = store_batch_begin(v, err);
-	for (uint32_t i = 0; i < m->n && rc == VAULT_OK; i++) {
-		int added = 0;
-
-		rc = store_insert_checked(v, m->objs[i].want, &m->objs[i].o,
-		                          m->objs[i].data, m->objs[i].len,
-		                          m->objs[i].sig, &added, err);
-		if (rc != VAULT_OK) {
-			vault_err inner = *err;
-
-			obj_hex(m->objs[i].want, OBJ_ID_BYTES, hex);
-			rc = vault_fail(err, rc == VAULT_EPERM ? VAULT_EDAMAGED : rc,
-			                "refused %s %.12s: %s",
-			                obj_type_name(m->objs[i].o.type), hex, inner.msg);
-			break;
-		}
-		sum->added += (uint64_t)added;
-		if (added && (m->objs[i].o.type == OBJ_GENESIS ||
-		              m->objs[i].o.type == OBJ_MEMBER))
-			sum->members++;
-	}
+	for (uint32_t i = 0; i < m->n && rc == VAULT_OK; i++)
+		rc = apply_one(v, &m->objs[i], sum, err);
 	if (rc == VAULT_OK)
 		rc = store_batch_end(v, &docs, err);
 	else

@@ -4,6 +4,7 @@
 #ifndef AMPARO_VAULT_INT_H
 #define AMPARO_VAULT_INT_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 
@@ -198,6 +199,21 @@ char *store_member_name(vault *v, const uint8_t key[OBJ_KEY_BYTES]);
 
 /* Run fn(ctx, i) for every i in [0, n) on both cores (verify.c). */
 void vault_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx);
+/* The same in the background: fn(ctx, i) for i in [from, to) on worker
+ * threads while the caller does something else; vault_job_join waits. */
+typedef struct {
+	void (*fn)(void *ctx, size_t i);
+	void *ctx;
+	size_t from, to;
+} vault_job_part;
+typedef struct {
+	pthread_t th[2];
+	vault_job_part w[2];
+	int started[2];
+} vault_job;
+void vault_job_start(vault_job *j, size_t from, size_t to,
+                     void (*fn)(void *ctx, size_t i), void *ctx);
+void vault_job_join(vault_job *j);
 /* While importing: defer document rows until store_batch_end, which
  * refreshes each touched document once and counts them. */
 vault_status store_batch_begin(vault *v, vault_err *err);

@@ -372,32 +372,37 @@ static vault_status load_timeline(vault *v, timeline *tl, item *items,
 	return rc;
 }
 
-/* A batch checked on worker threads while the caller reads the next. */
-typedef struct {
-	pthread_t th[WORKERS];
-	work w[WORKERS];
-	int started[WORKERS];
-} par_job;
-
-static void par_start(par_job *j, item *items, size_t n)
+static void *run_job(void *arg)
 {
-	for (int t = 0; t < WORKERS; t++) {
-		j->w[t].fn = check_one;
-		j->w[t].ctx = items;
-		j->w[t].from = n * (size_t)t / WORKERS;
-		j->w[t].to = n * (size_t)(t + 1) / WORKERS;
-		j->started[t] = pthread_create(&j->th[t], NULL, run_range,
+	vault_job_part *w = arg;
+
+	for (size_t i = w->from; i < w->to; i++)
+		w->fn(w->ctx, i);
+	return NULL;
+}
+
+void vault_job_start(vault_job *j, size_t from, size_t to,
+                     void (*fn)(void *ctx, size_t i), void *ctx)
+{
+	size_t n = to - from;
+
+	for (int t = 0; t < 2; t++) {
+		j->w[t].fn = fn;
+		j->w[t].ctx = ctx;
+		j->w[t].from = from + n * (size_t)t / 2;
+		j->w[t].to = from + n * (size_t)(t + 1) / 2;
+		j->started[t] = pthread_create(&j->th[t], NULL, run_job,
 		                               &j->w[t]) == 0;
 	}
 }
 
-static void par_join(par_job *j)
+void vault_job_join(vault_job *j)
 {
-	for (int t = 0; t < WORKERS; t++) {
+	for (int t = 0; t < 2; t++) {
 		if (j->started[t])
 			pthread_join(j->th[t], NULL);
 		else
-			run_range(&j->w[t]); /* no thread: do it here */
+			run_job(&j->w[t]); /* no thread: do it here */
 	}
 }
 
@@ -412,7 +417,7 @@ vault_status vault_verify(vault *v, vault_problem_fn fn, void *ctx,
 	uint64_t bad = 0;
 	size_t n = 0, n_next = 0;
 	vault_status rc;
-	par_job job;
+	vault_job job;
 
 	*checked = 0;
 	if (cur == NULL || next == NULL) {
@@ -434,11 +439,11 @@ vault_status vault_verify(vault *v, vault_problem_fn fn, void *ctx,
 	while (rc == VAULT_OK && n > 0) {
 		item *swap;
 
-		par_start(&job, cur, n);
+		vault_job_start(&job, 0, n, check_one, cur);
 		n_next = 0;
 		if (n == BATCH)
 			rc = read_batch(v, all, &seq, next, &n_next, err);
-		par_join(&job);
+		vault_job_join(&job);
 		for (size_t i = 0; i < n; i++) {
 			const char *p = item_problem(&cur[i]);
 
