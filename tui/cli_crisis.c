@@ -8,48 +8,12 @@
 #include <unistd.h>
 
 #include "cli_int.h"
-
-#define MAX_ITEMS 200
+#include "crisis.h"
 
 typedef struct {
-	char *text[MAX_ITEMS];
-	char *heading[MAX_ITEMS]; /* the heading above item i, where it changes */
-	int n;
+	crisis_item item[CRISIS_MAX_ITEMS];
+	size_t n;
 } checklist;
-
-/* The "- [ ]" items of a Markdown body, in order, each with the heading it
- * sits under, so a reader in a hurry can find "First hour". */
-static void checklist_parse(const char *body, checklist *cl)
-{
-	const char *p = body, *head = NULL;
-	size_t head_len = 0;
-
-	cl->n = 0;
-	while (p != NULL && *p && cl->n < MAX_ITEMS) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
-
-		if (len > 3 && p[0] == '#' && p[1] == '#') {
-			head = p;
-			head_len = len;
-		} else if (len > 6 && (strncmp(p, "- [ ] ", 6) == 0 ||
-		                       strncmp(p, "- [x] ", 6) == 0)) {
-			cl->heading[cl->n] = head != NULL ? strndup(head, head_len) : NULL;
-			head = NULL;
-			cl->text[cl->n++] = strndup(p + 6, len - 6);
-		}
-		p = nl != NULL ? nl + 1 : NULL;
-	}
-}
-
-static void checklist_free(checklist *cl)
-{
-	for (int i = 0; i < cl->n; i++) {
-		free(cl->text[i]);
-		free(cl->heading[i]);
-	}
-	cl->n = 0;
-}
 
 static void hhmm(int64_t t, char out[32])
 {
@@ -60,48 +24,18 @@ static void hhmm(int64_t t, char out[32])
 		snprintf(out, 32, "?");
 }
 
-/* The state of one incident: which items are checked, and when. */
-typedef struct {
-	char want_doc[VAULT_ID_HEX];
-	char incident[VAULT_REV_HEX];
-	char rev[VAULT_REV_HEX];
-	int open;
-	int64_t checked[MAX_ITEMS + 1];
-} incident_state;
-
-static int latest_open(const vault_incident_entry *e, void *ctx)
-{
-	incident_state *s = ctx;
-
-	if (strcmp(e->doc, s->want_doc) != 0)
-		return 0;
-	if (e->act == VAULT_INCIDENT_OPEN) {
-		snprintf(s->incident, sizeof s->incident, "%s", e->incident);
-		snprintf(s->rev, sizeof s->rev, "%s", e->rev);
-		memset(s->checked, 0, sizeof s->checked);
-		s->open = 1;
-	} else if (strcmp(e->incident, s->incident) == 0) {
-		if (e->act == VAULT_INCIDENT_CLOSE)
-			s->open = 0;
-		else if (e->act == VAULT_INCIDENT_CHECK && e->item >= 1 &&
-		         e->item <= MAX_ITEMS)
-			s->checked[e->item] = e->time;
-	}
-	return 0;
-}
-
-static void print_checklist(const checklist *cl, const incident_state *s)
+static void print_checklist(const checklist *cl, const crisis_state *s)
 {
 	char when[32];
 
-	for (int i = 0; i < cl->n; i++) {
-		if (cl->heading[i] != NULL)
-			printf("%s\n", cl->heading[i]);
+	for (size_t i = 0; i < cl->n; i++) {
+		if (cl->item[i].heading != NULL)
+			printf("== %s\n", cl->item[i].heading);
 		if (s->checked[i + 1]) {
 			hhmm(s->checked[i + 1], when);
-			printf(" [x] %2d. %s  (%s)\n", i + 1, cl->text[i], when);
+			printf(" [x] %2zu. %s  (%s)\n", i + 1, cl->item[i].text, when);
 		} else {
-			printf(" [ ] %2d. %s\n", i + 1, cl->text[i]);
+			printf(" [ ] %2zu. %s\n", i + 1, cl->item[i].text);
 		}
 	}
 }
@@ -175,7 +109,7 @@ static int crisis_overview(vault *v)
 }
 
 /* Ask, check off, note, close, until the person leaves. */
-static int crisis_loop(vault *v, const checklist *cl, incident_state *s)
+static int crisis_loop(vault *v, const checklist *cl, crisis_state *s)
 {
 	char line[2100];
 	vault_err err = {0};
@@ -211,7 +145,7 @@ static int crisis_loop(vault *v, const checklist *cl, incident_state *s)
 		{
 			int item = atoi(line);
 
-			if (item < 1 || item > cl->n)
+			if (item < 1 || (size_t)item > cl->n)
 				continue;
 			printf("Note for item %d (Enter for none): ", item);
 			fflush(stdout);
@@ -229,14 +163,15 @@ static int crisis_loop(vault *v, const checklist *cl, incident_state *s)
 int cmd_crisis(cli_ctx *c)
 {
 	const char *check = cli_get(c, "check"), *note = cli_get(c, "note");
-	incident_state s;
-	checklist cl = {{0}, {0}, 0};
+	crisis_state s;
+	checklist cl;
 	vault *v = NULL;
 	vault_doc *d = NULL;
 	vault_err err = {0};
 	int rc;
 
 	memset(&s, 0, sizeof s);
+	memset(&cl, 0, sizeof cl);
 	rc = cli_open(c, cli_get(c, "log") || c->argc == 1 ? VAULT_READONLY : 0, &v);
 	if (rc != EXIT_OK)
 		return rc;
@@ -253,8 +188,7 @@ int cmd_crisis(cli_ctx *c)
 		rc = cli_report(v, &err);
 		goto out;
 	}
-	snprintf(s.want_doc, sizeof s.want_doc, "%s", d->id);
-	if (vault_incident_each(v, NULL, latest_open, &s, &err) != VAULT_OK) {
+	if (crisis_state_load(v, d->id, &s, &err) != VAULT_OK) {
 		rc = cli_report(v, &err);
 		goto out;
 	}
@@ -275,13 +209,13 @@ int cmd_crisis(cli_ctx *c)
 		rc = cli_report(v, &err);
 		goto out;
 	}
-	checklist_parse(d->body, &cl);
+	cl.n = crisis_items_parse(d->body, cl.item, CRISIS_MAX_ITEMS);
 	printf("%s\n", d->title);
 	if (check != NULL) {
 		int item = atoi(check);
 
-		if (item < 1 || item > cl.n) {
-			fprintf(stderr, "amparo: the checklist has items 1 to %d\n", cl.n);
+		if (item < 1 || (size_t)item > cl.n) {
+			fprintf(stderr, "amparo: the checklist has items 1 to %zu\n", cl.n);
 			rc = EXIT_USAGE;
 		} else if (vault_incident_add(v, s.incident, VAULT_INCIDENT_CHECK,
 		                              (unsigned)item, note, &err) != VAULT_OK) {
@@ -306,7 +240,7 @@ int cmd_crisis(cli_ctx *c)
 		print_checklist(&cl, &s);
 	}
 out:
-	checklist_free(&cl);
+	crisis_items_free(cl.item, cl.n);
 	vault_doc_free(d);
 	return cli_close(v, rc);
 }

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "crisis.h"
 #include "ui_i18n.h"
 #include "ui_int.h"
 
-#define UI_MAX_ITEMS 200
 
 /* ---- contacts and protocols ---- */
 
@@ -112,80 +112,17 @@ void ui_act_crisis(ui_app *a)
 
 /* ---- following a protocol ---- */
 
-/* The state of the newest incident on one protocol. */
-typedef struct {
-	char want_doc[VAULT_ID_HEX];
-	char incident[VAULT_REV_HEX];
-	char rev[VAULT_REV_HEX];
-	int open;
-	int64_t checked[UI_MAX_ITEMS + 1];
-} incident_state;
-
-static int latest_open(const vault_incident_entry *e, void *ctx)
-{
-	incident_state *s = ctx;
-
-	if (strcmp(e->doc, s->want_doc) != 0)
-		return 0;
-	if (e->act == VAULT_INCIDENT_OPEN) {
-		snprintf(s->incident, sizeof s->incident, "%s", e->incident);
-		snprintf(s->rev, sizeof s->rev, "%s", e->rev);
-		memset(s->checked, 0, sizeof s->checked);
-		s->open = 1;
-	} else if (strcmp(e->incident, s->incident) == 0) {
-		if (e->act == VAULT_INCIDENT_CLOSE)
-			s->open = 0;
-		else if (e->act == VAULT_INCIDENT_CHECK && e->item >= 1 &&
-		         e->item <= UI_MAX_ITEMS)
-			s->checked[e->item] = e->time;
-	}
-	return 0;
-}
-
-/* The "- [ ]" items of a body, each with the heading above it where the
- * heading changes (as cli_crisis.c numbers them: from 1, in order). */
-static size_t parse_items(const char *body, ui_item *items, size_t max)
-{
-	const char *p = body, *head = NULL;
-	size_t n = 0, head_len = 0;
-
-	while (p != NULL && *p && n < max) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
-
-		if (len > 3 && p[0] == '#' && p[1] == '#') {
-			head = p;
-			head_len = len;
-		} else if (len > 6 && (strncmp(p, "- [ ] ", 6) == 0 ||
-		                       strncmp(p, "- [x] ", 6) == 0)) {
-			if (head != NULL) {
-				while (head_len > 0 && *head == '#') {
-					head++;
-					head_len--;
-				}
-				items[n].heading = strndup(head + 1, head_len - 1);
-			}
-			head = NULL;
-			items[n++].text = strndup(p + 6, len - 6);
-		}
-		p = nl != NULL ? nl + 1 : NULL;
-	}
-	return n;
-}
-
 /* The protocol the checklist shows: the crisis screen's selection. */
 static const ui_doc *protocol(const ui_app *a)
 {
 	return a->s.crisis.n ? &a->s.protos[a->s.crisis.sel] : NULL;
 }
 
-static int load_state(ui_app *a, incident_state *st)
+static int load_state(ui_app *a, crisis_state *st)
 {
 	vault_err err = {0};
 
-	memset(st, 0, sizeof *st);
-	snprintf(st->want_doc, sizeof st->want_doc, "%s", protocol(a)->id);
-	if (vault_incident_each(a->v, NULL, latest_open, st, &err) != VAULT_OK) {
+	if (crisis_state_load(a->v, protocol(a)->id, st, &err) != VAULT_OK) {
 		ui_act_fail(a, &err);
 		return -1;
 	}
@@ -194,10 +131,11 @@ static int load_state(ui_app *a, incident_state *st)
 
 void ui_act_protocol(ui_app *a)
 {
-	incident_state st;
+	crisis_state st;
 	vault_doc *d = NULL;
 	vault_err err = {0};
 	ui_item *items;
+	crisis_item *parsed;
 	size_t n;
 	const char *rev;
 
@@ -218,22 +156,30 @@ void ui_act_protocol(ui_app *a)
 			return;
 		}
 	}
-	items = calloc(UI_MAX_ITEMS, sizeof *items);
-	if (items != NULL) {
-		n = parse_items(d->body, items, UI_MAX_ITEMS);
-		for (size_t i = 0; i < n && st.open; i++)
-			items[i].checked = st.checked[i + 1];
+	items = calloc(CRISIS_MAX_ITEMS, sizeof *items);
+	parsed = calloc(CRISIS_MAX_ITEMS, sizeof *parsed);
+	if (items != NULL && parsed != NULL) {
+		n = crisis_items_parse(d->body, parsed, CRISIS_MAX_ITEMS);
+		/* The model takes the strings over. */
+		for (size_t i = 0; i < n; i++) {
+			items[i].text = parsed[i].text;
+			items[i].heading = parsed[i].heading;
+			items[i].checked = st.open ? st.checked[i + 1] : 0;
+		}
 		ui_set_checklist(&a->s, d->title, items, n);
 		if (n == 0)
 			ui_set_msg(&a->s, _("This protocol has no checklist items "
 			                    "(lines starting \"- [ ]\")."));
+	} else {
+		free(items);
 	}
+	free(parsed);
 	vault_doc_free(d);
 }
 
 void ui_act_check(ui_app *a)
 {
-	incident_state st;
+	crisis_state st;
 	vault_err err = {0};
 	unsigned item = (unsigned)a->s.items_list.sel + 1;
 	char msg[200], when[16];
