@@ -18,4 +18,15 @@ typedef struct {
  * Returns 0, or -1 when out of memory (bd->off may then be NULL). */
 int diff_split_lines(const char *t, size_t len, diff_bounds *bd);
 
+/* An append-only text buffer whose allocation failure is sticky, so
+ * writers (unified diffs, merges) append freely and check once, at the
+ * end. Always NUL-terminated once anything was added. */
+typedef struct {
+	char *p;
+	size_t len, cap;
+	int oom;
+} diff_buf;
+
+void diff_buf_add(diff_buf *b, const void *src, size_t n);
+
 #endif

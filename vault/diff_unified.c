@@ -17,15 +17,7 @@ static const char NO_NEWLINE[] = "\\ No newline at end of file\n";
 
 /* ---- output buffer ---------------------------------------------------- */
 
-/* An append-only buffer whose allocation failure is sticky, so renderers
- * append freely and check once, at the end. */
-typedef struct {
-	char *p;
-	size_t len, cap;
-	int oom;
-} dbuf;
-
-static void dbuf_add(dbuf *b, const void *src, size_t n)
+void diff_buf_add(diff_buf *b, const void *src, size_t n)
 {
 	if (b->oom)
 		return;
@@ -54,17 +46,17 @@ static void dbuf_add(dbuf *b, const void *src, size_t n)
 	b->p[b->len] = '\0';
 }
 
-static void dbuf_str(dbuf *b, const char *s)
+static void dbuf_str(diff_buf *b, const char *s)
 {
-	dbuf_add(b, s, strlen(s));
+	diff_buf_add(b, s, strlen(s));
 }
 
 /* Hand the buffer over (always allocated, even when empty) or free it. */
-static diff_status dbuf_finish(dbuf *b, char **out, size_t *out_len)
+static diff_status dbuf_finish(diff_buf *b, char **out, size_t *out_len)
 {
 	diff_status st = DIFF_OK;
 
-	dbuf_add(b, "", 0);
+	diff_buf_add(b, "", 0);
 	if (b->oom) {
 		free(b->p);
 		st = DIFF_ENOMEM;
@@ -104,15 +96,15 @@ static size_t lines_fwd(const char *t, size_t start, size_t end, size_t n)
 	return pos;
 }
 
-static void put_lines(dbuf *o, char tag, const char *t, size_t from, size_t to)
+static void put_lines(diff_buf *o, char tag, const char *t, size_t from, size_t to)
 {
 	while (from < to) {
 		size_t next = lines_fwd(t, from, to, 1);
 
-		dbuf_add(o, &tag, 1);
-		dbuf_add(o, t + from, next - from);
+		diff_buf_add(o, &tag, 1);
+		diff_buf_add(o, t + from, next - from);
 		if (t[next - 1] != '\n') { /* only the last line of a text */
-			dbuf_add(o, "\n", 1);
+			diff_buf_add(o, "\n", 1);
 			dbuf_str(o, NO_NEWLINE);
 		}
 		from = next;
@@ -121,7 +113,7 @@ static void put_lines(dbuf *o, char tag, const char *t, size_t from, size_t to)
 
 /* GNU's range notation: "l" for one line, "l,n" otherwise, and for an
  * empty range the number of the line before it. */
-static void put_range(dbuf *o, size_t first, size_t count)
+static void put_range(diff_buf *o, size_t first, size_t count)
 {
 	char num[48];
 
@@ -133,12 +125,12 @@ static void put_range(dbuf *o, size_t first, size_t count)
 	dbuf_str(o, num);
 }
 
-static void put_label(dbuf *o, const char *prefix, const char *label)
+static void put_label(diff_buf *o, const char *prefix, const char *label)
 {
 	dbuf_str(o, prefix);
 	for (; *label != '\0'; label++)
-		dbuf_add(o, *label == '\n' || *label == '\r' ? " " : label, 1);
-	dbuf_add(o, "\n", 1);
+		diff_buf_add(o, *label == '\n' || *label == '\r' ? " " : label, 1);
+	diff_buf_add(o, "\n", 1);
 }
 
 /* The last change run of the hunk starting at change run i: later changes
@@ -158,7 +150,7 @@ static size_t hunk_last(const diff_script *s, size_t i, unsigned ctx)
 	return last;
 }
 
-static void put_hunk(dbuf *o, const diff_script *s, size_t first, size_t last,
+static void put_hunk(diff_buf *o, const diff_script *s, size_t first, size_t last,
                      unsigned ctx, const char *a, const char *b)
 {
 	const diff_op *f = &s->ops[first], *l = &s->ops[last];
@@ -200,7 +192,7 @@ diff_status diff_unified_render(const diff_script *script,
                                 char **out, size_t *out_len)
 {
 	diff_options def;
-	dbuf o = {NULL, 0, 0, 0};
+	diff_buf o = {NULL, 0, 0, 0};
 	size_t i = 0;
 
 	*out = NULL;
@@ -326,7 +318,7 @@ typedef struct {
 	const char *old;
 	diff_bounds ol; /* lines of old */
 	size_t pos;     /* old lines consumed */
-	dbuf out;
+	diff_buf out;
 	size_t lines;   /* lines written */
 	int closed;     /* the output ends in a line without '\n' */
 } applier;
@@ -335,9 +327,9 @@ static diff_status put_out(applier *ap, const char *p, size_t n, int nl)
 {
 	if (ap->closed)
 		return DIFF_EPATCH; /* text after a last line */
-	dbuf_add(&ap->out, p, n);
+	diff_buf_add(&ap->out, p, n);
 	if (nl)
-		dbuf_add(&ap->out, "\n", 1);
+		diff_buf_add(&ap->out, "\n", 1);
 	ap->closed = !nl;
 	ap->lines++;
 	return DIFF_OK;

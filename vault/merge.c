@@ -6,6 +6,7 @@
  * changed it, copied once when both changed it alike, and otherwise written
  * as a conflict. Text between regions is unchanged on both sides and is
  * copied from the base. */
+#include "diff_int.h"
 #include "merge.h"
 
 #include <stdint.h>
@@ -30,62 +31,25 @@ typedef struct {
 	size_t next; /* first hunk not yet merged */
 } side;
 
-/* An append-only buffer whose allocation failure is sticky, so the merge
- * appends freely and checks once, at the end. */
-typedef struct {
-	char *p;
-	size_t len, cap;
-	int oom;
-} mbuf;
-
-static void mbuf_add(mbuf *b, const void *src, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->cap - b->len <= n) { /* room for n bytes and the NUL */
-		size_t cap = b->cap ? b->cap : 256;
-		char *np = NULL;
-
-		while (cap - b->len <= n) {
-			if (cap > SIZE_MAX / 2) {
-				b->oom = 1;
-				return;
-			}
-			cap *= 2;
-		}
-		np = realloc(b->p, cap);
-		if (np == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	if (n > 0)
-		memcpy(b->p + b->len, src, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
 /* A marker line; a newline in the label would split it in two. */
-static void mbuf_marker(mbuf *b, const char *marker, const char *label)
+static void put_marker(diff_buf *b, const char *marker, const char *label)
 {
-	mbuf_add(b, marker, strlen(marker));
+	diff_buf_add(b, marker, strlen(marker));
 	if (label != NULL) {
-		mbuf_add(b, " ", 1);
+		diff_buf_add(b, " ", 1);
 		for (; *label != '\0'; label++)
-			mbuf_add(b, *label == '\n' || *label == '\r' ? " " : label, 1);
+			diff_buf_add(b, *label == '\n' || *label == '\r' ? " " : label, 1);
 	}
-	mbuf_add(b, "\n", 1);
+	diff_buf_add(b, "\n", 1);
 }
 
 /* One side's lines inside a conflict block, ending in '\n' so that the
  * marker after them stays a line of its own. */
-static void mbuf_block(mbuf *b, const char *p, size_t n)
+static void put_block(diff_buf *b, const char *p, size_t n)
 {
-	mbuf_add(b, p, n);
+	diff_buf_add(b, p, n);
 	if (n > 0 && p[n - 1] != '\n')
-		mbuf_add(b, "\n", 1);
+		diff_buf_add(b, "\n", 1);
 }
 
 /* Collect the changes of text against base: each maximal run of deleted
@@ -157,7 +121,7 @@ static int region_grow(side *sd, size_t *hi, size_t *hi_byte)
 
 /* Merge the next region: the earliest unmerged hunk and everything that
  * overlaps it, transitively. *pos is the base byte copied up to. */
-static void merge_region(mbuf *o, const char *base, side *ours, side *theirs,
+static void merge_region(diff_buf *o, const char *base, side *ours, side *theirs,
                          const merge_options *opts, size_t *pos,
                          size_t *conflicts)
 {
@@ -184,21 +148,21 @@ static void merge_region(mbuf *o, const char *base, side *ours, side *theirs,
 	}
 	o_hi = side_at(ours, hi_byte);
 	t_hi = side_at(theirs, hi_byte);
-	mbuf_add(o, base + *pos, lo_byte - *pos);
+	diff_buf_add(o, base + *pos, lo_byte - *pos);
 	*pos = hi_byte;
 	if (!t_in || (o_in && o_hi - o_lo == t_hi - t_lo &&
 	              memcmp(ours->text + o_lo, theirs->text + t_lo,
 	                     o_hi - o_lo) == 0)) {
-		mbuf_add(o, ours->text + o_lo, o_hi - o_lo);
+		diff_buf_add(o, ours->text + o_lo, o_hi - o_lo);
 	} else if (!o_in) {
-		mbuf_add(o, theirs->text + t_lo, t_hi - t_lo);
+		diff_buf_add(o, theirs->text + t_lo, t_hi - t_lo);
 	} else {
-		mbuf_marker(o, "<<<<<<<", opts->label_ours ? opts->label_ours
+		put_marker(o, "<<<<<<<", opts->label_ours ? opts->label_ours
 		                                            : "ours");
-		mbuf_block(o, ours->text + o_lo, o_hi - o_lo);
-		mbuf_marker(o, "=======", NULL);
-		mbuf_block(o, theirs->text + t_lo, t_hi - t_lo);
-		mbuf_marker(o, ">>>>>>>", opts->label_theirs ? opts->label_theirs
+		put_block(o, ours->text + o_lo, o_hi - o_lo);
+		put_marker(o, "=======", NULL);
+		put_block(o, theirs->text + t_lo, t_hi - t_lo);
+		put_marker(o, ">>>>>>>", opts->label_theirs ? opts->label_theirs
 		                                              : "theirs");
 		(*conflicts)++;
 	}
@@ -212,7 +176,7 @@ merge_status merge_texts(const char *base, size_t base_len,
 {
 	static const merge_options defaults = {NULL, NULL};
 	side s_ours = {NULL, NULL, 0, 0}, s_theirs = {NULL, NULL, 0, 0};
-	mbuf o = {NULL, 0, 0, 0};
+	diff_buf o = {NULL, 0, 0, 0};
 	size_t pos = 0, n_conflicts = 0;
 	merge_status st = MERGE_ENOMEM;
 
@@ -227,8 +191,8 @@ merge_status merge_texts(const char *base, size_t base_len,
 		goto out;
 	while (s_ours.next < s_ours.nh || s_theirs.next < s_theirs.nh)
 		merge_region(&o, base, &s_ours, &s_theirs, opts, &pos, &n_conflicts);
-	mbuf_add(&o, base + pos, base_len - pos);
-	mbuf_add(&o, "", 0); /* allocate even an empty result */
+	diff_buf_add(&o, base + pos, base_len - pos);
+	diff_buf_add(&o, "", 0); /* allocate even an empty result */
 	if (o.oom)
 		goto out;
 	*out = o.p;
