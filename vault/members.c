@@ -132,18 +132,24 @@ vault_status vault_member_each(vault *v, vault_member_fn fn, void *ctx,
 	return rc;
 }
 
-/* An active member by name: their keys and slot id (if this copy holds a
- * slot for them). */
-static vault_status find_member(vault *v, const char *name,
-                                uint8_t key[OBJ_KEY_BYTES], uint8_t box[32],
-                                int *role, uint8_t slot[SLOT_ID_BYTES],
-                                int *has_slot, vault_err *err)
+/* An active member as the member table has them. */
+typedef struct {
+	uint8_t key[OBJ_KEY_BYTES];
+	uint8_t box[32];
+	int role;
+	char name[65];
+} member_row;
+
+/* An active member by name, or by the start of their key (8+ hex digits)
+ * where two share a name. */
+static vault_status find_member(vault *v, const char *name, member_row *m,
+                                vault_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	vault_status rc;
 	int src;
 
-	rc = db_prepare(v->db, "SELECT key, box, role, slot_id FROM members"
+	rc = db_prepare(v->db, "SELECT key, box, role, name FROM members"
 	                " WHERE vault = :v AND removed IS NULL AND (name = :name"
 	                " OR (length(:name) >= 8 AND"
 	                " substr(lower(hex(key)), 1, length(:name)) = lower(:name)))",
@@ -153,31 +159,47 @@ static vault_status find_member(vault *v, const char *name,
 	db_bind_blob(st, ":v", v->header.vault_id, VAULT_ID_BYTES);
 	db_bind_text(st, ":name", name);
 	src = sqlite3_step(st);
-	/* Two copies may each have added someone by the same name; the
-	 * names then meet after a sync, and a name no longer says who. */
-	if (src == SQLITE_ROW && sqlite3_step(st) == SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return vault_fail(err, VAULT_EAMBIGUOUS, "two members are called "
-		                  "\"%s\" (added in two copies before they "
-		                  "synced); name one by the start of its key, as "
-		                  "'amparo member ls' shows it", name);
-	}
-	sqlite3_reset(st);
-	db_bind_blob(st, ":v", v->header.vault_id, VAULT_ID_BYTES);
-	db_bind_text(st, ":name", name);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		memcpy(key, sqlite3_column_blob(st, 0), OBJ_KEY_BYTES);
-		memcpy(box, sqlite3_column_blob(st, 1), 32);
-		*role = sqlite3_column_int(st, 2);
-		*has_slot = sqlite3_column_bytes(st, 3) == SLOT_ID_BYTES;
-		if (*has_slot)
-			memcpy(slot, sqlite3_column_blob(st, 3), SLOT_ID_BYTES);
-	} else {
+	if (src == SQLITE_ROW) {
+		memcpy(m->key, sqlite3_column_blob(st, 0), OBJ_KEY_BYTES);
+		memcpy(m->box, sqlite3_column_blob(st, 1), 32);
+		m->role = sqlite3_column_int(st, 2);
+		snprintf(m->name, sizeof m->name, "%s",
+		         (const char *)sqlite3_column_text(st, 3));
+		/* Two copies may each have added someone by the same name;
+		 * the names then meet after a sync, and a name no longer says
+		 * who. */
+		if (sqlite3_step(st) == SQLITE_ROW)
+			rc = vault_fail(err, VAULT_EAMBIGUOUS, "two members are "
+			                "called \"%s\" (added in two copies before "
+			                "they synced); name one by the start of its "
+			                "key, as 'amparo member ls' shows it", name);
+	} else if (src == SQLITE_DONE) {
 		rc = vault_fail(err, VAULT_ENOTFOUND, "no member is called \"%s\" "
 		                "(see 'amparo member ls')", name);
+	} else {
+		rc = db_fail(v->db, src, err, "reading the member list");
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* Record a member event about m, signed by the acting admin. */
+static vault_status member_event(vault *v, int action, int role,
+                                 const uint8_t key[OBJ_KEY_BYTES],
+                                 const uint8_t box[32], const char *name,
+                                 vault_err *err)
+{
+	obj o;
+
+	memset(&o, 0, sizeof o);
+	o.type = OBJ_MEMBER;
+	o.action = (uint8_t)action;
+	o.role = (uint8_t)role;
+	memcpy(o.subject, key, OBJ_KEY_BYTES);
+	memcpy(o.box, box, OBJ_KEY_BYTES);
+	o.name.p = name;
+	o.name.len = (uint32_t)strlen(name);
+	return store_put(v, &o, NULL, err);
 }
 
 static vault_status require_admin(vault *v, const char *what, vault_err *err)
@@ -243,7 +265,6 @@ vault_status vault_member_add(vault *v, const char *name, int role,
 	member_keys *mk = NULL;
 	vault_status rc;
 	int slot;
-	obj o;
 
 	rc = require_admin(v, "add members", err);
 	if (rc != VAULT_OK)
@@ -279,18 +300,10 @@ vault_status vault_member_add(vault *v, const char *name, int role,
 		rc = vault_fail(err, rc, "cannot derive the new member's key");
 		goto out;
 	}
-	memset(&o, 0, sizeof o);
-	o.type = OBJ_MEMBER;
-	o.action = MEMBER_ADD;
-	o.role = (uint8_t)role;
-	memcpy(o.subject, mk->sign_pk, OBJ_KEY_BYTES);
-	memcpy(o.box, mk->box_pk, OBJ_KEY_BYTES);
-	o.name.p = name;
-	o.name.len = (uint32_t)strlen(name);
 	rc = db_begin(v, err);
 	if (rc != VAULT_OK)
 		goto out;
-	rc = store_put(v, &o, NULL, err);
+	rc = member_event(v, MEMBER_ADD, role, mk->sign_pk, mk->box_pk, name, err);
 	if (rc == VAULT_OK)
 		rc = vault_member_bind_slot(v, mk->sign_pk,
 		                            v->header.slots[slot].id, err);
@@ -314,10 +327,8 @@ out:
 vault_status vault_member_set_role(vault *v, const char *name, int role,
                                    vault_err *err)
 {
-	uint8_t key[OBJ_KEY_BYTES], box[32], slot[SLOT_ID_BYTES];
-	int old_role = 0, has_slot = 0;
+	member_row m;
 	vault_status rc;
-	obj o;
 
 	rc = require_admin(v, "change roles", err);
 	if (rc != VAULT_OK)
@@ -328,38 +339,26 @@ vault_status vault_member_set_role(vault *v, const char *name, int role,
 	rc = db_begin(v, err);
 	if (rc != VAULT_OK)
 		return rc;
-	rc = find_member(v, name, key, box, &old_role, slot, &has_slot, err);
-	if (rc == VAULT_OK && old_role == role)
-		rc = vault_fail(err, VAULT_EUNCHANGED, "%s is already %s", name,
+	rc = find_member(v, name, &m, err);
+	if (rc == VAULT_OK && m.role == role)
+		rc = vault_fail(err, VAULT_EUNCHANGED, "%s is already %s", m.name,
 		                obj_role_name(role));
-	if (rc == VAULT_OK && memcmp(key, v->mk->sign_pk, OBJ_KEY_BYTES) == 0)
+	if (rc == VAULT_OK && memcmp(m.key, v->mk->sign_pk, OBJ_KEY_BYTES) == 0)
 		rc = vault_fail(err, VAULT_EPERM, "you cannot change your own "
 		                "role; ask another admin");
-	if (rc != VAULT_OK)
-		goto fail;
-	memset(&o, 0, sizeof o);
-	o.type = OBJ_MEMBER;
-	o.action = MEMBER_ROLE;
-	o.role = (uint8_t)role;
-	memcpy(o.subject, key, OBJ_KEY_BYTES);
-	memcpy(o.box, box, OBJ_KEY_BYTES);
-	o.name.p = name;
-	o.name.len = (uint32_t)strlen(name);
-	rc = store_put(v, &o, NULL, err);
-	if (rc != VAULT_OK)
-		goto fail;
+	if (rc == VAULT_OK)
+		rc = member_event(v, MEMBER_ROLE, role, m.key, m.box, m.name, err);
+	if (rc != VAULT_OK) {
+		db_rollback(v);
+		return rc;
+	}
 	return db_commit(v, err);
-fail:
-	db_rollback(v);
-	return rc;
 }
 
 vault_status vault_member_remove(vault *v, const char *name, vault_err *err)
 {
-	uint8_t key[OBJ_KEY_BYTES], box[32], slot[SLOT_ID_BYTES];
-	int role = 0, has_slot = 0;
+	member_row m;
 	vault_status rc;
-	obj o;
 
 	rc = require_admin(v, "remove members", err);
 	if (rc != VAULT_OK)
@@ -367,30 +366,21 @@ vault_status vault_member_remove(vault *v, const char *name, vault_err *err)
 	rc = db_begin(v, err);
 	if (rc != VAULT_OK)
 		return rc;
-	rc = find_member(v, name, key, box, &role, slot, &has_slot, err);
-	if (rc == VAULT_OK && memcmp(key, v->mk->sign_pk, OBJ_KEY_BYTES) == 0)
+	rc = find_member(v, name, &m, err);
+	if (rc == VAULT_OK && memcmp(m.key, v->mk->sign_pk, OBJ_KEY_BYTES) == 0)
 		rc = vault_fail(err, VAULT_EPERM, "you cannot remove yourself; "
 		                "ask another admin");
-	if (rc != VAULT_OK)
-		goto fail;
-	memset(&o, 0, sizeof o);
-	o.type = OBJ_MEMBER;
-	o.action = MEMBER_REMOVE;
-	o.role = (uint8_t)role;
-	memcpy(o.subject, key, OBJ_KEY_BYTES);
-	memcpy(o.box, box, OBJ_KEY_BYTES);
-	o.name.p = name;
-	o.name.len = (uint32_t)strlen(name);
-	rc = store_put(v, &o, NULL, err);
-	if (rc != VAULT_OK)
-		goto fail;
+	if (rc == VAULT_OK)
+		rc = member_event(v, MEMBER_REMOVE, m.role, m.key, m.box, m.name,
+		                  err);
+	if (rc != VAULT_OK) {
+		db_rollback(v);
+		return rc;
+	}
 	rc = db_commit(v, err);
 	if (rc != VAULT_OK)
 		return rc;
 	/* The removal is recorded; now make sure the removed passphrase
 	 * opens nothing made from this copy from now on. */
 	return vault_rekey(v, err);
-fail:
-	db_rollback(v);
-	return rc;
 }
