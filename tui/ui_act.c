@@ -137,6 +137,111 @@ void ui_act_open(ui_app *a, const char *ref)
 	vault_doc_free(d);
 }
 
+/* ---- status ---- */
+
+typedef struct {
+	ui_app *a;
+	ui_status_doc *v;
+	size_t n, cap;
+	int64_t now;
+	vault_err err;
+	bool failed;  /* err holds why */
+	bool oom;
+} status_list;
+
+typedef struct {
+	ui_status_doc *d;
+	bool oom;
+} ack_list;
+
+static int collect_ack(const vault_ack_info *i, void *ctx)
+{
+	ack_list *l = ctx;
+	ui_status_doc *d = l->d;
+	ui_ack *v = realloc(d->acks, (d->nacks + 1) * sizeof *v), *e;
+
+	l->oom = true;
+	if (v == NULL)
+		return 1;
+	d->acks = v;
+	e = &v[d->nacks];
+	memset(e, 0, sizeof *e);
+	e->member = strdup(i->member);
+	if (e->member == NULL)
+		return 1;
+	e->state = i->acked ? UI_ACK_READ
+	           : i->acked_older ? UI_ACK_AGAIN : UI_ACK_MUST;
+	e->score = i->score;
+	e->total = i->total;
+	d->nacks++;
+	l->oom = false;
+	return 0;
+}
+
+/* As `amparo status`: partners' reference documents are not for this
+ * vault's members to acknowledge, nor to review. */
+static int collect_status(const vault_doc *d, void *ctx)
+{
+	status_list *l = ctx;
+	ui_status_doc *e;
+	ack_list al;
+	bool acks = d->approved[0] != '\0' && !d->reference;
+	bool due = d->review_by != 0 && d->review_by < l->now &&
+	           d->status != 4 && !d->reference;
+
+	if (!acks && !due && d->heads <= 1)
+		return 0;
+	l->oom = true;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+		ui_status_doc *v = realloc(l->v, cap * sizeof *v);
+
+		if (v == NULL)
+			return 1;
+		l->v = v;
+		l->cap = cap;
+	}
+	e = &l->v[l->n++];
+	memset(e, 0, sizeof *e);
+	e->title = strdup(d->title);
+	if (e->title == NULL)
+		return 1;
+	if (acks)
+		snprintf(e->rev, sizeof e->rev, "%.12s", d->approved);
+	e->review_due = due;
+	e->review_by = d->review_by;
+	e->merge = d->heads > 1;
+	al.d = e;
+	al.oom = false;
+	if (acks && vault_ack_each(l->a->v, d->id, collect_ack, &al, &l->err) !=
+	    VAULT_OK) {
+		l->failed = true;
+		l->oom = false;
+		return 1;
+	}
+	l->oom = al.oom;
+	return al.oom ? 1 : 0;
+}
+
+static void status(ui_app *a)
+{
+	status_list l = {a, NULL, 0, 0, (int64_t)time(NULL), {0}, false, false};
+	vault_err err = {0};
+
+	if (vault_doc_each(a->v, collect_status, &l, &err) != VAULT_OK ||
+	    l.failed || l.oom) {
+		ui_status_free(l.v, l.n);
+		if (l.failed)
+			ui_act_fail(a, &l.err);
+		else if (err.code != VAULT_OK)
+			ui_act_fail(a, &err);
+		else
+			ui_set_msg(&a->s, _("Out of memory."));
+		return;
+	}
+	ui_set_status(&a->s, l.v, l.n);
+}
+
 /* ---- search ---- */
 
 typedef struct {
@@ -530,6 +635,7 @@ void ui_act(ui_app *a, ui_action act)
 	case UI_ACT_PROTOCOL: ui_act_protocol(a); break;
 	case UI_ACT_CHECK: ui_act_check(a); break;
 	case UI_ACT_RELOAD: ui_act_load_docs(a); break;
+	case UI_ACT_STATUS: status(a); break;
 	default: break;
 	}
 }

@@ -508,6 +508,8 @@ void ui_draw(const ui_app *a)
 	case UI_SCR_WALK: draw_lines(a, ui_walk_lines, &cy, &cx); break;
 	case UI_SCR_SYNC: draw_lines(a, ui_sync_lines, &cy, &cx); break;
 	case UI_SCR_MEMBERS: draw_lines(a, ui_members_lines, &cy, &cx); break;
+	case UI_SCR_STATUS: draw_view(a, &s->stat, ui_content_top(s),
+	                              ui_content_rows(s), 1); break;
 	}
 	if (s->help) {
 		draw_help(a);

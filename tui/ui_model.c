@@ -93,6 +93,7 @@ void ui_state_init(ui_state *s, int rows, int cols, char *pass, char *pass2,
 	ui_lines_init(&s->reader.lines);
 	ui_lines_init(&s->diff.lines);
 	ui_lines_init(&s->contacts.lines);
+	ui_lines_init(&s->stat.lines);
 }
 
 /* Forget everything read from the vault. */
@@ -136,6 +137,7 @@ static void forget_vault(ui_state *s)
 	ui_walk_forget(s);
 	ui_members_forget(s);
 	ui_merge_forget(s);
+	ui_status_forget(s);
 	memset(&s->sync, 0, sizeof s->sync);
 	s->sync_busy = s->sync_ran = false;
 	memset(&s->sync_sum, 0, sizeof s->sync_sum);
@@ -491,6 +493,8 @@ static ui_action home_key(ui_state *s, const ui_key *k)
 		return UI_ACT_QUIT;
 	if (k->kind == UI_KEY_CTRL && k->ch == 'e')
 		return UI_ACT_CRISIS;
+	if (k->kind == UI_KEY_CTRL && k->ch == 't')
+		return UI_ACT_STATUS;
 	if (k->kind == UI_KEY_CTRL && k->ch == 'w')
 		return ui_selected_doc(s) != NULL ? UI_ACT_WALK : UI_ACT_NONE;
 	if (k->kind == UI_KEY_CTRL && k->ch == 'u') {
@@ -690,6 +694,8 @@ static ui_action resize(ui_state *s, const ui_key *k)
 		return UI_ACT_DIFF;
 	if (s->screen == UI_SCR_CRISIS)
 		return UI_ACT_CRISIS;
+	if (s->screen == UI_SCR_STATUS)
+		ui_status_layout(s);
 	return UI_ACT_NONE;
 }
 
@@ -727,6 +733,7 @@ ui_action ui_key_apply(ui_state *s, const ui_key *k)
 	case UI_SCR_WALK: return ui_walk_key(s, k);
 	case UI_SCR_SYNC: return ui_sync_key(s, k);
 	case UI_SCR_MEMBERS: return ui_members_key(s, k);
+	case UI_SCR_STATUS: return ui_status_key(s, k);
 	}
 	return UI_ACT_NONE;
 }

@@ -17,8 +17,9 @@
  * right, the first-try score counted, then acknowledged), SYNC (sync
  * with a folder, export to a file, import a bundle: a path, a progress
  * bar, a summary of what changed), MEMBERS (admins: add, remove, change
- * role). Overlays on any screen: help, a yes/no question, a one-line
- * prompt. */
+ * role), STATUS (per approved document, who has read the current
+ * revision and who must, reviews due, merges needed: `amparo status`).
+ * Overlays on any screen: help, a yes/no question, a one-line prompt. */
 #ifndef AMPARO_UI_MODEL_H
 #define AMPARO_UI_MODEL_H
 
@@ -86,15 +87,17 @@ typedef enum {
 	                         s->pass (typed twice); then wipe it */
 	UI_ACT_MEMBER_REMOVE, /* remove ui_selected_member (confirmed) */
 	UI_ACT_MEMBER_ROLE,   /* give ui_selected_member s->new_role */
-	UI_ACT_MERGE      /* merge the reader's document (two heads): with
+	UI_ACT_MERGE,     /* merge the reader's document (two heads): with
 	                     s->merge_text pending, edit it; else prepare it
 	                     (ui_set_merge_pending) and ask */
+	UI_ACT_STATUS     /* load the status of every document: ui_set_status */
 } ui_action;
 
 typedef enum {
 	UI_SCR_UNLOCK, UI_SCR_CREATE, UI_SCR_HOME, UI_SCR_READER,
 	UI_SCR_HISTORY, UI_SCR_DIFF, UI_SCR_CRISIS, UI_SCR_CHECKLIST,
-	UI_SCR_TEMPLATES, UI_SCR_WALK, UI_SCR_SYNC, UI_SCR_MEMBERS
+	UI_SCR_TEMPLATES, UI_SCR_WALK, UI_SCR_SYNC, UI_SCR_MEMBERS,
+	UI_SCR_STATUS
 } ui_screen;
 
 /* Markers on a document row. */
@@ -164,6 +167,28 @@ typedef struct {
 	bool you;         /* the member who unlocked the vault */
 	bool has_slot;    /* this copy holds a key slot for them */
 } ui_member;
+
+/* Where a member stands on a document's latest approved revision. */
+enum { UI_ACK_READ = 0, UI_ACK_MUST = 1, UI_ACK_AGAIN = 2 };
+
+typedef struct {
+	char *member;
+	int state;        /* UI_ACK_*: AGAIN when only an older approved
+	                     revision was acknowledged */
+	int score, total; /* of the acknowledgement, when READ */
+} ui_ack;
+
+/* A document on the status screen, in the vault's order: approved (rev
+ * set) with every current member's standing, and/or flagged. */
+typedef struct {
+	char *title;
+	char rev[13];      /* its latest approved revision, short; "" if none */
+	ui_ack *acks;
+	size_t nacks;
+	bool review_due;   /* past its review date (the loop has the clock) */
+	int64_t review_by; /* that date, seconds since the epoch (UTC) */
+	bool merge;        /* two heads: needs a merge */
+} ui_status_doc;
 
 /* What the members screen is doing. */
 enum { UI_MEM_LIST = 0, UI_MEM_ADD = 1, UI_MEM_ROLE = 2 };
@@ -274,6 +299,12 @@ typedef struct {
 	 * wiped when done, declined or locked). */
 	char *merge_text;
 	size_t merge_len;
+
+	/* STATUS: the documents (owned) and their lines for stat_width */
+	ui_status_doc *stat_docs;
+	size_t stat_n;
+	ui_view stat;
+	size_t stat_width;
 } ui_state;
 
 enum { UI_PROMPT_NONE = 0, UI_PROMPT_TITLE = 1, UI_PROMPT_PATH = 2 };
@@ -379,6 +410,18 @@ void ui_set_merge_pending(ui_state *s, char *text, size_t len,
                           const char *question);
 /* Wipe and free the pending merge text. */
 void ui_merge_forget(ui_state *s);
+
+/* The status screen (takes docs[0..n)): to STATUS, lines laid out for
+ * the width, the scroll position kept when it was already up. */
+void ui_set_status(ui_state *s, ui_status_doc *docs, size_t n);
+/* The status as display lines for width columns, as `amparo status`
+ * prints it: per approved document, each member marked "[x]" (read and
+ * understood, with the score) or "[ ]" (must read, or must read again),
+ * in words; then reviews due and merges needed. 0 or -1 (out of memory). */
+int ui_status_lines(const ui_state *s, size_t width, ui_lines *out);
+/* Lay the status lines out again when the width changed. 0 or -1. */
+int ui_status_layout(ui_state *s);
+void ui_status_free(ui_status_doc *d, size_t n);
 
 /* The label of the one-line prompt that is up (translated). */
 const char *ui_prompt_label(const ui_state *s);

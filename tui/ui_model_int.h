@@ -43,5 +43,8 @@ ui_action ui_sync_prompt_done(ui_state *s);
 /* MEMBERS: its keys; forget it (on lock). */
 ui_action ui_members_key(ui_state *s, const ui_key *k);
 void ui_members_forget(ui_state *s);
+/* STATUS: its keys; forget it (on lock). */
+ui_action ui_status_key(ui_state *s, const ui_key *k);
+void ui_status_forget(ui_state *s);
 
 #endif

@@ -360,6 +360,7 @@ size_t ui_keybar(const ui_state *s, ui_hint *out, size_t max)
 			n = push(out, n, max, _("Type"), _("Search"));
 		n = push(out, n, max, "^E", _("Crisis"));
 		n = push(out, n, max, "^W", _("Walkthrough"));
+		n = push(out, n, max, "^T", _("Status"));
 		n = push(out, n, max, "^S", _("Sync"));
 		if (s->role == 1)
 			n = push(out, n, max, "^U", _("Members"));
@@ -379,6 +380,11 @@ size_t ui_keybar(const ui_state *s, ui_hint *out, size_t max)
 	case UI_SCR_DIFF:
 		n = push(out, n, max, "q", _("Back"));
 		n = push(out, n, max, "PgDn", _("Scroll"));
+		break;
+	case UI_SCR_STATUS:
+		n = push(out, n, max, "q", _("Back"));
+		n = push(out, n, max, "PgDn", _("Scroll"));
+		n = push(out, n, max, "r", _("Refresh"));
 		break;
 	case UI_SCR_CRISIS:
 		n = push(out, n, max, "q", _("Back"));
