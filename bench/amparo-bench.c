@@ -13,13 +13,13 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_common.h"
 #include "vault_int.h"
 
 #define TRIALS 3 /* odd, for a median */
@@ -28,35 +28,6 @@
 #define BATCH 100
 #define SEED_BODIES 0x616d7061726f0001ull
 #define SEED_READS 0x616d7061726f0002ull
-
-typedef struct {
-	char msg[512];
-} bench_err;
-
-/* Fill err with a printf-style message; returns -1. */
-static int bench_fail(bench_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int bench_fail(bench_err *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* out = dir "/" name; -1 with err set when it does not fit. */
-static int path_join(char *out, size_t n, const char *dir, const char *name,
-                     bench_err *err)
-{
-	int len = snprintf(out, n, "%s/%s", dir, name);
-
-	if (len < 0 || (size_t)len >= n)
-		return bench_fail(err, "path too long: %s/%s", dir, name);
-	return 0;
-}
 
 /* --- The SQLite entry points the workload calls ----------------------- */
 
@@ -94,15 +65,6 @@ typedef struct {
 	uint8_t *bodies;/* rows * BODY_BYTES bytes: row k's body at k * BODY_BYTES */
 } workload;
 
-static uint64_t splitmix64(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 /* Row k belongs to document k % DOCS with sequence number k / DOCS, so every
  * transaction of BATCH rows touches BATCH different documents. */
 static int row_doc(int k)
@@ -122,25 +84,17 @@ typedef struct {
 	double cpu;
 } timing;
 
-static double clock_s(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void timing_start(timing *t)
 {
-	t->wall = clock_s(CLOCK_MONOTONIC);
-	t->cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+	t->wall = bench_now();
+	t->cpu = bench_cpu();
 }
 
 /* t: as timing_start left it; on return, the time since. */
 static void timing_stop(timing *t)
 {
-	t->wall = clock_s(CLOCK_MONOTONIC) - t->wall;
-	t->cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - t->cpu;
+	t->wall = bench_now() - t->wall;
+	t->cpu = bench_cpu() - t->cpu;
 }
 
 static int sql_exec(const sql_api *api, sqlite3 *db, const char *sql,
@@ -220,7 +174,7 @@ static int workload_read(const sql_api *api, sqlite3 *db, const workload *w,
 	}
 	timing_start(t);
 	for (int i = 0; i < w->reads; i++) {
-		int k = (int)(splitmix64(&rng) % (uint64_t)w->rows);
+		int k = (int)(bench_splitmix64(&rng) % (uint64_t)w->rows);
 		const void *body;
 
 		api->bind_int64(st, 1, row_doc(k));
@@ -384,7 +338,7 @@ static int sqlcipher_version(engine *e, const char *dir, bench_err *err)
 	const unsigned char *cv = NULL;
 	int rc = -1;
 
-	if (path_join(path, sizeof path, dir, "probe.sqlcipher", err) != 0)
+	if (bench_path_join(path, sizeof path, dir, "probe.sqlcipher", err) != 0)
 		return -1;
 	if (sqlcipher_open(e, path, err) != 0)
 		goto out;
@@ -478,7 +432,7 @@ static int engine_trial(engine *e, const char *dir, int trial,
 	char path[PATH_MAX];
 	int rc = -1;
 
-	if (path_join(path, sizeof path, dir, e->file, err) != 0)
+	if (bench_path_join(path, sizeof path, dir, e->file, err) != 0)
 		return -1;
 	remove_db(path);
 	if (e->open(e, path, err) != 0)
@@ -505,17 +459,11 @@ out:
 /* The median of the trials' wall (cpu == 0) or CPU (cpu == 1) times. */
 static double median_of(const timing x[TRIALS], int cpu)
 {
-	double v[TRIALS] = { 0 };
+	double v[TRIALS];
 
-	for (int i = 0; i < TRIALS; i++) {
-		double t = cpu ? x[i].cpu : x[i].wall;
-		int j = i;
-
-		for (; j > 0 && v[j - 1] > t; j--)
-			v[j] = v[j - 1];
-		v[j] = t;
-	}
-	return v[TRIALS / 2];
+	for (int i = 0; i < TRIALS; i++)
+		v[i] = cpu ? x[i].cpu : x[i].wall;
+	return bench_median(v, TRIALS);
 }
 
 static void cpu_model(char *out, size_t n)
@@ -717,7 +665,7 @@ static int workload_init(workload *w, int quick, bench_err *err)
 	if (w->bodies == NULL)
 		return bench_fail(err, "out of memory for %d row bodies", w->rows);
 	for (size_t i = 0; i < words; i++) {
-		uint64_t x = splitmix64(&rng);
+		uint64_t x = bench_splitmix64(&rng);
 
 		memcpy(w->bodies + i * sizeof x, &x, sizeof x);
 	}
@@ -771,7 +719,7 @@ int main(int argc, char **argv)
 	snprintf(engines[E_AMPARO].version, sizeof engines[E_AMPARO].version,
 	         "Amparo %s vault over SQLite %s", AMPARO_VERSION,
 	         sqlite3_libversion());
-	if (path_join(dir, sizeof dir, o.dir, "amparo-bench.XXXXXX", &err) != 0)
+	if (bench_path_join(dir, sizeof dir, o.dir, "amparo-bench.XXXXXX", &err) != 0)
 		goto out;
 	if (mkdtemp(dir) == NULL) {
 		bench_fail(&err, "cannot make a directory in %s: %s", o.dir,

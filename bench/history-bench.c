@@ -19,7 +19,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,13 +28,11 @@
 
 #include <sodium.h>
 
+#include "bench_common.h"
 #include "vault_int.h"
 
 #define PASS "amparo-bench-history passphrase"
 #define BATCH_OPS 2000     /* operations per build transaction */
-#define LINE_CAP 160
-#define LINES_MIN 16
-#define LINES_MAX 44
 #define FIXED_LINES 3      /* title, blank, scope: never edited */
 #define COMMON_WORD "records"
 #define RARE_WORD "zirconium"
@@ -44,24 +41,6 @@
 #define TARGET_MS 20.0
 #define TARGET_VERIFY 20000.0
 #define SEED 0x686973746f7279ull
-
-typedef struct {
-	char msg[512];
-} bench_err;
-
-static int bench_fail(bench_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Fill err with a printf-style message; returns -1. */
-static int bench_fail(bench_err *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 typedef struct {
 	int docs;          /* documents */
@@ -76,47 +55,7 @@ typedef struct {
 	const char *dir;   /* NULL: a new temporary folder */
 } config;
 
-/* --- Clock and medians ------------------------------------------------ */
-
-static double now_s(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int dbl_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The median of v[0..n) (v is sorted in place). */
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, dbl_cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* --- Text that reads like a policy ----------------------------------- */
-
-static uint64_t splitmix64(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static int rnd_below(uint64_t *rng, int n)
-{
-	return (int)(splitmix64(rng) % (uint64_t)n);
-}
-
-#define PICK(rng, a) (a[rnd_below(rng, (int)(sizeof a / sizeof a[0]))])
 
 static const char *const subjects[] = {
 	"Staff", "Volunteers", "The coordinator", "Case workers",
@@ -149,76 +88,46 @@ static const char *const topics[] = {
 	"Volunteer induction", "Case file retention", "Emergency contacts",
 };
 
-typedef struct {
-	char line[LINES_MAX][LINE_CAP];
-	int n;
-	int revs;              /* revisions recorded so far */
-	char id[VAULT_ID_HEX];
-} doc_text;
-
-static void make_line(uint64_t *rng, char out[LINE_CAP])
+static void make_line(uint64_t *rng, char out[BENCH_LINE_CAP])
 {
-	snprintf(out, LINE_CAP, "%s%s %s %s %s", rnd_below(rng, 4) ? "" : "- ",
-	         PICK(rng, subjects), PICK(rng, verbs), PICK(rng, things),
-	         PICK(rng, quals));
+	snprintf(out, BENCH_LINE_CAP, "%s%s %s %s %s",
+	         bench_rnd_below(rng, 4) ? "" : "- ", BENCH_PICK(rng, subjects),
+	         BENCH_PICK(rng, verbs), BENCH_PICK(rng, things),
+	         BENCH_PICK(rng, quals));
 }
 
 /* Document idx's first text; rare documents name RARE_WORD in their scope. */
-static void doc_init(doc_text *d, int idx, int rare, uint64_t *rng)
+static void doc_init(bench_doc *d, int idx, int rare, uint64_t *rng)
 {
 	memset(d, 0, sizeof *d);
-	snprintf(d->line[0], LINE_CAP, "# Policy %04d: %s", idx,
-	         PICK(rng, topics));
-	snprintf(d->line[2], LINE_CAP, "Scope: %s.",
+	snprintf(d->line[0], BENCH_LINE_CAP, "# Policy %04d: %s", idx,
+	         BENCH_PICK(rng, topics));
+	snprintf(d->line[2], BENCH_LINE_CAP, "Scope: %s.",
 	         rare ? "the " RARE_WORD " sample store only"
 	              : "every site and every member of staff");
-	d->n = LINES_MIN + 4 + rnd_below(rng, LINES_MAX - LINES_MIN - 8);
-	for (int i = FIXED_LINES; i < d->n; i++)
-		make_line(rng, d->line[i]);
+	bench_doc_fill(d, FIXED_LINES, rng, make_line);
 }
 
 /* A revision: one to three lines rewritten, sometimes one added or
  * removed. The text always differs from the previous one. */
-static void doc_mutate(doc_text *d, uint64_t *rng)
+static void doc_mutate(bench_doc *d, uint64_t *rng)
 {
-	int changes = 1 + rnd_below(rng, 3), r = rnd_below(rng, 5), at;
-	char fresh[LINE_CAP];
+	int changes = 1 + bench_rnd_below(rng, 3), r = bench_rnd_below(rng, 5);
+	int at;
 
-	if (r == 0 && d->n < LINES_MAX) {
-		at = FIXED_LINES + rnd_below(rng, d->n - FIXED_LINES + 1);
+	if (r == 0 && d->n < BENCH_LINES_MAX) {
+		at = FIXED_LINES + bench_rnd_below(rng, d->n - FIXED_LINES + 1);
 		memmove(d->line[at + 1], d->line[at],
-		        (size_t)(d->n - at) * LINE_CAP);
+		        (size_t)(d->n - at) * BENCH_LINE_CAP);
 		make_line(rng, d->line[at]);
 		d->n++;
-	} else if (r == 1 && d->n > LINES_MIN) {
-		at = FIXED_LINES + rnd_below(rng, d->n - FIXED_LINES);
+	} else if (r == 1 && d->n > BENCH_LINES_MIN) {
+		at = FIXED_LINES + bench_rnd_below(rng, d->n - FIXED_LINES);
 		memmove(d->line[at], d->line[at + 1],
-		        (size_t)(d->n - at - 1) * LINE_CAP);
+		        (size_t)(d->n - at - 1) * BENCH_LINE_CAP);
 		d->n--;
 	}
-	for (int k = 0; k < changes; k++) {
-		at = FIXED_LINES + rnd_below(rng, d->n - FIXED_LINES);
-		do
-			make_line(rng, fresh);
-		while (strcmp(fresh, d->line[at]) == 0);
-		memcpy(d->line[at], fresh, LINE_CAP);
-	}
-}
-
-/* The text, one line each; returns its length. buf: LINES_MAX * LINE_CAP. */
-static size_t doc_render(const doc_text *d, char *buf)
-{
-	size_t len = 0;
-
-	for (int i = 0; i < d->n; i++) {
-		size_t n = strlen(d->line[i]);
-
-		memcpy(buf + len, d->line[i], n);
-		len += n;
-		buf[len++] = '\n';
-	}
-	buf[len] = '\0';
-	return len;
+	bench_doc_rewrite(d, FIXED_LINES, changes, rng, make_line);
 }
 
 /* --- Building the vault ----------------------------------------------- */
@@ -228,18 +137,6 @@ typedef struct {
 	uint64_t revisions, statuses, text_bytes;
 	size_t min_text, max_text;
 } build_stats;
-
-/* Count one operation; every BATCH_OPS, commit and start again. */
-static int batch_step(vault *v, int *ops, bench_err *err)
-{
-	vault_err verr = {0};
-
-	if (++*ops % BATCH_OPS != 0)
-		return 0;
-	if (db_commit(v, &verr) != VAULT_OK || db_begin(v, &verr) != VAULT_OK)
-		return bench_fail(err, "commit: %s", verr.msg);
-	return 0;
-}
 
 static void note_text(build_stats *bs, size_t len)
 {
@@ -252,7 +149,7 @@ static void note_text(build_stats *bs, size_t len)
 
 /* The next revision of d (its first: vault_doc_add), and every
  * status_every revisions a submission and an approval of it. */
-static int doc_step(vault *v, const config *cfg, doc_text *d, int idx,
+static int doc_step(vault *v, const config *cfg, bench_doc *d, int idx,
                     char *buf, uint64_t *rng, int *ops, build_stats *bs,
                     bench_err *err)
 {
@@ -264,8 +161,9 @@ static int doc_step(vault *v, const config *cfg, doc_text *d, int idx,
 
 	if (d->revs > 0)
 		doc_mutate(d, rng);
-	len = doc_render(d, buf);
-	snprintf(msg, sizeof msg, "Revise section %d", 1 + rnd_below(rng, 9));
+	len = bench_doc_render(d, buf);
+	snprintf(msg, sizeof msg, "Revise section %d",
+	         1 + bench_rnd_below(rng, 9));
 	m.message = msg;
 	if (d->revs == 0) {
 		snprintf(title, sizeof title, "%s", d->line[0] + 2);
@@ -282,7 +180,7 @@ static int doc_step(vault *v, const config *cfg, doc_text *d, int idx,
 	d->revs++;
 	bs->revisions++;
 	note_text(bs, len);
-	if (batch_step(v, ops, err) != 0)
+	if (bench_batch_step(v, ops, BATCH_OPS, err) != 0)
 		return -1;
 	if (cfg->status_every == 0 || d->revs % cfg->status_every != 0)
 		return 0;
@@ -292,19 +190,19 @@ static int doc_step(vault *v, const config *cfg, doc_text *d, int idx,
 	                         &verr) != VAULT_OK)
 		return bench_fail(err, "status of document %d: %s", idx, verr.msg);
 	bs->statuses += 2;
-	if (batch_step(v, ops, err) != 0)
+	if (bench_batch_step(v, ops, BATCH_OPS, err) != 0)
 		return -1;
-	return batch_step(v, ops, err);
+	return bench_batch_step(v, ops, BATCH_OPS, err);
 }
 
 /* Every document's first revision, then the others in a shuffled order,
  * as edits arrive in a real office. */
-static int build_history(vault *v, const config *cfg, doc_text *docs,
+static int build_history(vault *v, const config *cfg, bench_doc *docs,
                          build_stats *bs, bench_err *err)
 {
 	size_t nedits = (size_t)cfg->docs * (size_t)(cfg->revs - 1);
 	int *order = malloc((nedits ? nedits : 1) * sizeof *order);
-	char *buf = malloc(LINES_MAX * LINE_CAP + 1);
+	char *buf = malloc(BENCH_TEXT_CAP);
 	uint64_t rng = SEED;
 	vault_err verr = {0};
 	int ops = 0, rc = -1;
@@ -316,7 +214,7 @@ static int build_history(vault *v, const config *cfg, doc_text *docs,
 	for (size_t i = 0; i < nedits; i++)
 		order[i] = (int)(i % (size_t)cfg->docs);
 	for (size_t i = nedits; i > 1; i--) {
-		size_t j = splitmix64(&rng) % i;
+		size_t j = bench_splitmix64(&rng) % i;
 		int t = order[i - 1];
 
 		order[i - 1] = order[j];
@@ -558,15 +456,6 @@ typedef struct {
 	int rows;
 } query_times;
 
-static int open_vault(const char *path, vault **v, bench_err *err)
-{
-	vault_err verr = {0};
-
-	if (vault_open(path, PASS, sizeof PASS - 1, 0, v, &verr) != VAULT_OK)
-		return bench_fail(err, "open %s: %s", path, verr.msg);
-	return 0;
-}
-
 /* What a front end does with each line of the log. */
 static int on_rev(const vault_rev *r, void *ctx)
 {
@@ -629,20 +518,20 @@ static int time_query(const bench_ctx *b, query_kind q, query_times *out,
 	for (int i = 0; i < n; i++) {
 		double t, c;
 
-		if (open_vault(b->vault_path, &v, err) != 0)
+		if (bench_open_vault(b->vault_path, PASS, &v, err) != 0)
 			goto out;
-		c = now_s(CLOCK_THREAD_CPUTIME_ID);
-		t = now_s(CLOCK_MONOTONIC);
+		c = bench_clock(CLOCK_THREAD_CPUTIME_ID);
+		t = bench_now();
 		rows = vault_query(v, q, b->log_doc, err);
-		vc[i] = (now_s(CLOCK_MONOTONIC) - t) * 1e3;
-		cpu[i] = (now_s(CLOCK_THREAD_CPUTIME_ID) - c) * 1e3;
+		vc[i] = (bench_now() - t) * 1e3;
+		cpu[i] = (bench_clock(CLOCK_THREAD_CPUTIME_ID) - c) * 1e3;
 		vault_close(v);
 		v = NULL;
 		if (rows < 0 || plain_open(b->plain_path, &db, err) != 0)
 			goto out;
-		t = now_s(CLOCK_MONOTONIC);
+		t = bench_now();
 		prow = plain_query(db, q, b->log_doc, err);
-		pc[i] = (now_s(CLOCK_MONOTONIC) - t) * 1e3;
+		pc[i] = (bench_now() - t) * 1e3;
 		sqlite3_close_v2(db);
 		db = NULL;
 		if (prow < 0)
@@ -653,25 +542,25 @@ static int time_query(const bench_ctx *b, query_kind q, query_times *out,
 			goto out;
 		}
 	}
-	if (open_vault(b->vault_path, &v, err) != 0 ||
+	if (bench_open_vault(b->vault_path, PASS, &v, err) != 0 ||
 	    plain_open(b->plain_path, &db, err) != 0)
 		goto out;
 	for (int i = 0; i < n; i++) {
-		double t = now_s(CLOCK_MONOTONIC);
+		double t = bench_now();
 
 		if (vault_query(v, q, b->log_doc, err) < 0)
 			goto out;
-		vw[i] = (now_s(CLOCK_MONOTONIC) - t) * 1e3;
-		t = now_s(CLOCK_MONOTONIC);
+		vw[i] = (bench_now() - t) * 1e3;
+		t = bench_now();
 		if (plain_query(db, q, b->log_doc, err) < 0)
 			goto out;
-		pw[i] = (now_s(CLOCK_MONOTONIC) - t) * 1e3;
+		pw[i] = (bench_now() - t) * 1e3;
 	}
-	out->vcold = median(vc, n);
-	out->vcold_cpu = median(cpu, n);
-	out->vwarm = median(vw, n);
-	out->pcold = median(pc, n);
-	out->pwarm = median(pw, n);
+	out->vcold = bench_median(vc, n);
+	out->vcold_cpu = bench_median(cpu, n);
+	out->vwarm = bench_median(vw, n);
+	out->pcold = bench_median(pc, n);
+	out->pwarm = bench_median(pw, n);
 	out->rows = rows;
 	rc = 0;
 out:
@@ -707,16 +596,16 @@ static int time_unlock(const char *path, int n, double *ms, bench_err *err)
 		goto out;
 	}
 	for (int i = 0; i < n; i++) {
-		double t0 = now_s(CLOCK_MONOTONIC);
+		double t0 = bench_now();
 
 		if (hdr_unlock(&h, PASS, sizeof PASS - 1, master, mk, &slot) !=
 		    VAULT_OK) {
 			bench_fail(err, "hdr_unlock failed");
 			goto out;
 		}
-		t[i] = (now_s(CLOCK_MONOTONIC) - t0) * 1e3;
+		t[i] = (bench_now() - t0) * 1e3;
 	}
-	*ms = median(t, n);
+	*ms = bench_median(t, n);
 	rc = 0;
 out:
 	if (fd >= 0)
@@ -735,22 +624,22 @@ static int time_open(const bench_ctx *b, open_times *out, bench_err *err)
 	for (int i = 0; i < n; i++) {
 		vault *v = NULL;
 		sqlite3 *db = NULL;
-		double t = now_s(CLOCK_MONOTONIC);
+		double t = bench_now();
 
-		if (open_vault(b->vault_path, &v, err) != 0)
+		if (bench_open_vault(b->vault_path, PASS, &v, err) != 0)
 			return -1;
-		vt[i] = (now_s(CLOCK_MONOTONIC) - t) * 1e3;
+		vt[i] = (bench_now() - t) * 1e3;
 		vault_close(v);
-		t = now_s(CLOCK_MONOTONIC);
+		t = bench_now();
 		if (plain_open(b->plain_path, &db, err) != 0) {
 			sqlite3_close_v2(db);
 			return -1;
 		}
-		pt[i] = (now_s(CLOCK_MONOTONIC) - t) * 1e3;
+		pt[i] = (bench_now() - t) * 1e3;
 		sqlite3_close_v2(db);
 	}
-	out->open_ms = median(vt, n);
-	out->plain_ms = median(pt, n);
+	out->open_ms = bench_median(vt, n);
+	out->plain_ms = bench_median(pt, n);
 	return time_unlock(b->vault_path, n, &out->unlock_ms, err);
 }
 
@@ -776,7 +665,7 @@ static int time_verify(const bench_ctx *b, verify_times *out, bench_err *err)
 	sqlite3_stmt *st = NULL;
 	int n = b->cfg->verify_trials, rc = -1;
 
-	if (open_vault(b->vault_path, &v, err) != 0)
+	if (bench_open_vault(b->vault_path, PASS, &v, err) != 0)
 		return -1;
 	if (sqlite3_prepare_v2(vault_db(v), "SELECT count(*), avg(length(data))"
 	                       " FROM objects", -1, &st, NULL) != SQLITE_OK ||
@@ -786,7 +675,7 @@ static int time_verify(const bench_ctx *b, verify_times *out, bench_err *err)
 	}
 	out->mean_len = sqlite3_column_double(st, 1);
 	for (int i = 0; i < n; i++) {
-		double t = now_s(CLOCK_MONOTONIC), c = now_s(CLOCK_PROCESS_CPUTIME_ID);
+		double t = bench_now(), c = bench_cpu();
 		vault_err verr = {0};
 		int problems = 0;
 
@@ -795,13 +684,13 @@ static int time_verify(const bench_ctx *b, verify_times *out, bench_err *err)
 			bench_fail(err, "verify: %s (%d problems)", verr.msg, problems);
 			goto out;
 		}
-		wall[i] = now_s(CLOCK_MONOTONIC) - t;
-		cpu[i] = (now_s(CLOCK_PROCESS_CPUTIME_ID) - c) / wall[i];
+		wall[i] = bench_now() - t;
+		cpu[i] = (bench_cpu() - c) / wall[i];
 		rate[i] = (double)out->objects / wall[i];
 	}
-	out->ms = median(wall, n) * 1e3;
-	out->rate = median(rate, n);
-	out->cpu = median(cpu, n);
+	out->ms = bench_median(wall, n) * 1e3;
+	out->rate = bench_median(rate, n);
+	out->cpu = bench_median(cpu, n);
 	rc = 0;
 out:
 	sqlite3_finalize(st);
@@ -825,7 +714,7 @@ static int time_signatures(int count, size_t len, double *rate, bench_err *err)
 	randombytes_buf(msg, MSGS * len);
 	for (int i = 0; i < MSGS; i++)
 		crypto_sign_detached(sig[i], NULL, msg + (size_t)i * len, len, sk);
-	t = now_s(CLOCK_MONOTONIC);
+	t = bench_now();
 	for (int i = 0; i < count; i++)
 		if (crypto_sign_verify_detached(sig[i % MSGS],
 		                                msg + (size_t)(i % MSGS) * len,
@@ -833,32 +722,13 @@ static int time_signatures(int count, size_t len, double *rate, bench_err *err)
 			free(msg);
 			return bench_fail(err, "a good signature failed");
 		}
-	*rate = count / (now_s(CLOCK_MONOTONIC) - t);
+	*rate = count / (bench_now() - t);
 	sodium_memzero(sk, sizeof sk);
 	free(msg);
 	return 0;
 }
 
 /* --- Report ------------------------------------------------------------ */
-
-static void cpu_model(char *out, size_t n)
-{
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[256];
-
-	snprintf(out, n, "unknown CPU");
-	while (f != NULL && fgets(line, sizeof line, f) != NULL) {
-		char *colon = strchr(line, ':');
-
-		if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
-			snprintf(out, n, "%s", colon + 2);
-			out[strcspn(out, "\n")] = '\0';
-			break;
-		}
-	}
-	if (f != NULL)
-		fclose(f);
-}
 
 static int verdict(int pass, int *missed)
 {
@@ -918,15 +788,6 @@ static void print_report(const bench_ctx *b, const open_times *o,
 
 /* --- Main --------------------------------------------------------------- */
 
-/* Other work on the machine skews every figure: say how much there was. */
-static void print_load(const char *when)
-{
-	double load[1];
-
-	if (getloadavg(load, 1) == 1)
-		printf("load average %s the run: %.2f\n", when, load[0]);
-}
-
 static void usage(FILE *to)
 {
 	fprintf(to,
@@ -967,7 +828,7 @@ static int parse_args(int argc, char **argv, config *cfg)
 }
 
 /* How many documents' final text holds word: what search must find. */
-static int docs_with(const doc_text *docs, int n, const char *word)
+static int docs_with(const bench_doc *docs, int n, const char *word)
 {
 	int count = 0;
 
@@ -989,7 +850,7 @@ static int reuse(bench_ctx *b, bench_err *err)
 
 	if (access(b->plain_path, R_OK) != 0)
 		return bench_fail(err, "--reuse: no %s", b->plain_path);
-	if (open_vault(b->vault_path, &v, err) != 0)
+	if (bench_open_vault(b->vault_path, PASS, &v, err) != 0)
 		return -1;
 	if (sqlite3_prepare_v2(vault_db(v), "SELECT lower(hex(doc)) FROM"
 	                       " documents ORDER BY rowid LIMIT 1", -1, &st,
@@ -1010,7 +871,7 @@ static int reuse(bench_ctx *b, bench_err *err)
 }
 
 /* Create the vault, write its history, make the plain copy. */
-static int prepare(bench_ctx *b, doc_text *docs, bench_err *err)
+static int prepare(bench_ctx *b, bench_doc *docs, bench_err *err)
 {
 	const config *cfg = b->cfg;
 	build_stats bs = {0};
@@ -1029,12 +890,12 @@ static int prepare(bench_ctx *b, doc_text *docs, bench_err *err)
 	if (vault_create(b->vault_path, "bench", PASS, sizeof PASS - 1, &kdf,
 	                 &verr) != VAULT_OK)
 		return bench_fail(err, "create: %s", verr.msg);
-	if (open_vault(b->vault_path, &v, err) != 0)
+	if (bench_open_vault(b->vault_path, PASS, &v, err) != 0)
 		return -1;
-	t = now_s(CLOCK_MONOTONIC);
+	t = bench_now();
 	if (build_history(v, cfg, docs, &bs, err) != 0)
 		goto out;
-	bs.seconds = now_s(CLOCK_MONOTONIC) - t;
+	bs.seconds = bench_now() - t;
 	if (plain_copy(v, b->plain_path, err) != 0)
 		goto out;
 	snprintf(b->log_doc, sizeof b->log_doc, "%s", docs[0].id);
@@ -1071,7 +932,7 @@ out:
 
 static int run(bench_ctx *b, bench_err *err)
 {
-	doc_text *docs = calloc((size_t)b->cfg->docs, sizeof *docs);
+	bench_doc *docs = calloc((size_t)b->cfg->docs, sizeof *docs);
 	query_times q[3];
 	open_times o;
 	verify_times vt = {0};
@@ -1106,7 +967,7 @@ out:
 
 int main(int argc, char **argv)
 {
-	char tmp[] = "/tmp/amparo-bench-history-XXXXXX", cpu[128];
+	char tmp[] = "/tmp/amparo-bench-history-XXXXXX";
 	bench_ctx b;
 	bench_err err = {{0}};
 	config cfg;
@@ -1133,15 +994,12 @@ int main(int argc, char **argv)
 	snprintf(b.vault_path, sizeof b.vault_path, "%s/history.vault", cfg.dir);
 	snprintf(b.plain_path, sizeof b.plain_path, "%s/history-plain.sqlite",
 	         cfg.dir);
-	cpu_model(cpu, sizeof cpu);
-	printf("amparo-bench-history%s: %ld CPUs, %s; SQLite %s, libsodium %s\n",
-	       cfg.quick ? " --quick" : "", sysconf(_SC_NPROCESSORS_ONLN), cpu,
-	       sqlite3_libversion(), sodium_version_string());
-	print_load("before");
+	bench_print_machine("amparo-bench-history", cfg.quick);
+	bench_print_load("before");
 	printf("open is timed as vault_open minus one hdr_unlock (the Argon2id "
 	       "derivation, ac_kdf_test_params, that vault_open runs first)\n");
 	rc = run(&b, &err);
-	print_load("after");
+	bench_print_load("after");
 	if (!cfg.keep) {
 		unlink(b.vault_path);
 		unlink(b.plain_path);

@@ -19,7 +19,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 
 #include <sodium.h>
 
+#include "bench_common.h"
 #include "vault_int.h"
 
 extern char **environ;
@@ -37,9 +37,6 @@ extern char **environ;
 #define PASS "amparo-bench-sync passphrase"
 #define TRIALS 3
 #define BATCH_OPS 2000
-#define LINE_CAP 160
-#define LINES_MIN 16
-#define LINES_MAX 44
 #define TARGET_S 1.0
 #define TARGET_OVERHEAD 5.0
 #define SEED 0x73796e63ull
@@ -54,79 +51,13 @@ extern char **environ;
 #define PER_CHUNK (4 + AC_STREAM_ABYTES)
 
 typedef struct {
-	char msg[512];
-} bench_err;
-
-static int bench_fail(bench_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Fill err with a printf-style message; returns -1. */
-static int bench_fail(bench_err *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-typedef struct {
 	int docs, revs; /* revisions per document */
 	int quick, keep;
 	const char *dir;
 	char vault[PATH_MAX], fresh[PATH_MAX], copy[PATH_MAX], bundle[PATH_MAX];
 } config;
 
-static double clock_at(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double now_s(void)
-{
-	return clock_at(CLOCK_MONOTONIC);
-}
-
-/* CPU seconds of the whole process (every thread). */
-static double cpu_s(void)
-{
-	return clock_at(CLOCK_PROCESS_CPUTIME_ID);
-}
-
-static int dbl_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, dbl_cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* --- Text: a policy whose lines change a few at a time ----------------- */
-
-static uint64_t splitmix64(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static int rnd_below(uint64_t *rng, int n)
-{
-	return (int)(splitmix64(rng) % (uint64_t)n);
-}
-
-#define PICK(rng, a) (a[rnd_below(rng, (int)(sizeof a / sizeof a[0]))])
 
 static const char *const subjects[] = {
 	"Staff", "Volunteers", "The coordinator", "Case workers", "Managers",
@@ -148,56 +79,24 @@ static const char *const quals[] = {
 	"after the case is closed.", "unless a court orders otherwise.",
 };
 
-typedef struct {
-	char line[LINES_MAX][LINE_CAP];
-	int n, revs;
-	char id[VAULT_ID_HEX];
-} doc_text;
-
-static void make_line(uint64_t *rng, char out[LINE_CAP])
+static void make_line(uint64_t *rng, char out[BENCH_LINE_CAP])
 {
-	snprintf(out, LINE_CAP, "%s %s %s %s", PICK(rng, subjects),
-	         PICK(rng, verbs), PICK(rng, things), PICK(rng, quals));
+	snprintf(out, BENCH_LINE_CAP, "%s %s %s %s", BENCH_PICK(rng, subjects),
+	         BENCH_PICK(rng, verbs), BENCH_PICK(rng, things),
+	         BENCH_PICK(rng, quals));
 }
 
-static void doc_init(doc_text *d, int idx, uint64_t *rng)
+static void doc_init(bench_doc *d, int idx, uint64_t *rng)
 {
 	memset(d, 0, sizeof *d);
-	snprintf(d->line[0], LINE_CAP, "# Policy %04d", idx);
-	d->n = LINES_MIN + 4 + rnd_below(rng, LINES_MAX - LINES_MIN - 8);
-	for (int i = 2; i < d->n; i++)
-		make_line(rng, d->line[i]);
+	snprintf(d->line[0], BENCH_LINE_CAP, "# Policy %04d", idx);
+	bench_doc_fill(d, 2, rng, make_line);
 }
 
 /* One to three lines rewritten; the text always changes. */
-static void doc_mutate(doc_text *d, uint64_t *rng)
+static void doc_mutate(bench_doc *d, uint64_t *rng)
 {
-	int changes = 1 + rnd_below(rng, 3);
-	char fresh[LINE_CAP];
-
-	for (int k = 0; k < changes; k++) {
-		int at = 2 + rnd_below(rng, d->n - 2);
-
-		do
-			make_line(rng, fresh);
-		while (strcmp(fresh, d->line[at]) == 0);
-		memcpy(d->line[at], fresh, LINE_CAP);
-	}
-}
-
-static size_t doc_render(const doc_text *d, char *buf)
-{
-	size_t len = 0;
-
-	for (int i = 0; i < d->n; i++) {
-		size_t n = strlen(d->line[i]);
-
-		memcpy(buf + len, d->line[i], n);
-		len += n;
-		buf[len++] = '\n';
-	}
-	buf[len] = '\0';
-	return len;
+	bench_doc_rewrite(d, 2, 1 + bench_rnd_below(rng, 3), rng, make_line);
 }
 
 /* --- Files -------------------------------------------------------------- */
@@ -238,15 +137,6 @@ static long long file_size(const char *path)
 	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
-static int open_vault(const char *path, vault **v, bench_err *err)
-{
-	vault_err verr = {0};
-
-	if (vault_open(path, PASS, sizeof PASS - 1, 0, v, &verr) != VAULT_OK)
-		return bench_fail(err, "open %s: %s", path, verr.msg);
-	return 0;
-}
-
 /* --- The vault ----------------------------------------------------------- */
 
 typedef struct {
@@ -255,23 +145,12 @@ typedef struct {
 	uint64_t objects, enc_bytes; /* what the vault holds */
 } build_stats;
 
-static int commit_every(vault *v, int ops, bench_err *err)
-{
-	vault_err verr = {0};
-
-	if (ops % BATCH_OPS != 0)
-		return 0;
-	if (db_commit(v, &verr) != VAULT_OK || db_begin(v, &verr) != VAULT_OK)
-		return bench_fail(err, "commit: %s", verr.msg);
-	return 0;
-}
-
 /* Every document's first revision, then the others round-robin. */
 static int write_history(vault *v, const config *cfg, build_stats *bs,
                          bench_err *err)
 {
-	doc_text *docs = calloc((size_t)cfg->docs, sizeof *docs);
-	char *buf = malloc(LINES_MAX * LINE_CAP + 1);
+	bench_doc *docs = calloc((size_t)cfg->docs, sizeof *docs);
+	char *buf = malloc(BENCH_TEXT_CAP);
 	uint64_t rng = SEED;
 	vault_err verr = {0};
 	int ops = 0;
@@ -284,7 +163,7 @@ static int write_history(vault *v, const config *cfg, build_stats *bs,
 	}
 	for (int r = 0; r < cfg->revs; r++) {
 		for (int i = 0; i < cfg->docs; i++) {
-			doc_text *d = &docs[i];
+			bench_doc *d = &docs[i];
 			vault_meta m = {.message = "Revise"};
 			vault_status rc;
 			char title[32];
@@ -294,14 +173,15 @@ static int write_history(vault *v, const config *cfg, build_stats *bs,
 				doc_init(d, i, &rng);
 				snprintf(title, sizeof title, "Policy %04d", i);
 				m.title = title;
-				len = doc_render(d, buf);
+				len = bench_doc_render(d, buf);
 				rc = vault_doc_add(v, &m, buf, len, d->id, &verr);
 			} else {
 				doc_mutate(d, &rng);
-				len = doc_render(d, buf);
+				len = bench_doc_render(d, buf);
 				rc = vault_doc_edit(v, d->id, &m, buf, len, NULL, &verr);
 			}
-			if (rc != VAULT_OK || commit_every(v, ++ops, err) != 0) {
+			if (rc != VAULT_OK ||
+			    bench_batch_step(v, &ops, BATCH_OPS, err) != 0) {
 				db_rollback(v);
 				free(docs);
 				free(buf);
@@ -351,12 +231,12 @@ static int build(const config *cfg, build_stats *bs, bench_err *err)
 	                 &verr) != VAULT_OK)
 		return bench_fail(err, "create: %s", verr.msg);
 	if (copy_file(cfg->vault, cfg->fresh, err) != 0 ||
-	    open_vault(cfg->vault, &v, err) != 0)
+	    bench_open_vault(cfg->vault, PASS, &v, err) != 0)
 		return -1;
-	t = now_s();
+	t = bench_now();
 	if (write_history(v, cfg, bs, err) != 0)
 		goto out;
-	bs->seconds = now_s() - t;
+	bs->seconds = bench_now() - t;
 	rc = count_objects(v, bs, err);
 out:
 	vault_close(v);
@@ -378,7 +258,7 @@ static int time_export(const config *cfg, sync_times *out, bench_err *err)
 	vault *v = NULL;
 	int rc = -1;
 
-	if (open_vault(cfg->vault, &v, err) != 0)
+	if (bench_open_vault(cfg->vault, PASS, &v, err) != 0)
 		return -1;
 	for (int i = 0; i < TRIALS; i++) {
 		vault_sync_summary sum;
@@ -386,19 +266,19 @@ static int time_export(const config *cfg, sync_times *out, bench_err *err)
 		double t0, c0;
 
 		unlink(cfg->bundle);
-		c0 = cpu_s();
-		t0 = now_s();
+		c0 = bench_cpu();
+		t0 = bench_now();
 		if (vault_export(v, cfg->bundle, NULL, 1, NULL, 0, NULL, NULL, &sum,
 		                 &verr) != VAULT_OK) {
 			bench_fail(err, "export: %s", verr.msg);
 			goto out;
 		}
-		t[i] = now_s() - t0;
-		c[i] = cpu_s() - c0;
+		t[i] = bench_now() - t0;
+		c[i] = bench_cpu() - c0;
 		out->exported = sum.objects;
 	}
-	out->export_s = median(t, TRIALS);
-	out->export_cpu = median(c, TRIALS);
+	out->export_s = bench_median(t, TRIALS);
+	out->export_cpu = bench_median(c, TRIALS);
 	out->bundle = file_size(cfg->bundle);
 	rc = 0;
 out:
@@ -420,13 +300,13 @@ static int time_import(const config *cfg, const build_stats *bs,
 		vault_status rc;
 
 		if (copy_file(cfg->fresh, cfg->copy, err) != 0 ||
-		    open_vault(cfg->copy, &v, err) != 0)
+		    bench_open_vault(cfg->copy, PASS, &v, err) != 0)
 			return -1;
-		c0 = cpu_s();
-		t0 = now_s();
+		c0 = bench_cpu();
+		t0 = bench_now();
 		rc = vault_import(v, cfg->bundle, NULL, NULL, &sum, &verr);
-		t[i] = now_s() - t0;
-		c[i] = cpu_s() - c0;
+		t[i] = bench_now() - t0;
+		c[i] = bench_cpu() - c0;
 		vault_close(v);
 		if (rc != VAULT_OK)
 			return bench_fail(err, "import: %s", verr.msg);
@@ -440,8 +320,8 @@ static int time_import(const config *cfg, const build_stats *bs,
 			                  (unsigned long long)bs->objects - 1);
 		out->added = sum.added;
 	}
-	out->import_s = median(t, TRIALS);
-	out->import_cpu = median(c, TRIALS);
+	out->import_s = bench_median(t, TRIALS);
+	out->import_cpu = bench_median(c, TRIALS);
 	return 0;
 }
 
@@ -474,7 +354,7 @@ static int spawn(char *const argv[], int quiet, double *secs)
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
 	int status = 0, rc;
-	double t0 = now_s();
+	double t0 = bench_now();
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -489,7 +369,7 @@ static int spawn(char *const argv[], int quiet, double *secs)
 		if (errno != EINTR)
 			return -1;
 	if (secs != NULL)
-		*secs = now_s() - t0;
+		*secs = bench_now() - t0;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -573,8 +453,8 @@ static int time_age(const config *cfg, long long bytes, age_times *out,
 			return bench_fail(err, "age -d gave %lld bytes, not %lld",
 			                  file_size(dec), bytes);
 	}
-	out->enc_s = median(te, TRIALS);
-	out->dec_s = median(td, TRIALS);
+	out->enc_s = bench_median(te, TRIALS);
+	out->dec_s = bench_median(td, TRIALS);
 	unlink(key);
 	unlink(in);
 	unlink(enc);
@@ -583,33 +463,6 @@ static int time_age(const config *cfg, long long bytes, age_times *out,
 }
 
 /* --- Report ------------------------------------------------------------- */
-
-static void cpu_model(char *out, size_t n)
-{
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[256];
-
-	snprintf(out, n, "unknown CPU");
-	while (f != NULL && fgets(line, sizeof line, f) != NULL) {
-		char *colon = strchr(line, ':');
-
-		if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
-			snprintf(out, n, "%s", colon + 2);
-			out[strcspn(out, "\n")] = '\0';
-			break;
-		}
-	}
-	if (f != NULL)
-		fclose(f);
-}
-
-static void print_load(const char *when)
-{
-	double load[1];
-
-	if (getloadavg(load, 1) == 1)
-		printf("load average %s the run: %.2f\n", when, load[0]);
-}
 
 /* Every byte of the bundle, by where it comes from; returns the number of
  * targets missed (0 or 1). */
@@ -741,7 +594,7 @@ static int run(config *cfg, bench_err *err)
 
 int main(int argc, char **argv)
 {
-	char tmp[] = "/tmp/amparo-bench-sync-XXXXXX", cpu[128];
+	char tmp[] = "/tmp/amparo-bench-sync-XXXXXX";
 	bench_err err = {{0}};
 	config cfg;
 	int rc;
@@ -761,13 +614,10 @@ int main(int argc, char **argv)
 	snprintf(cfg.fresh, sizeof cfg.fresh, "%s/fresh.vault", cfg.dir);
 	snprintf(cfg.copy, sizeof cfg.copy, "%s/import.vault", cfg.dir);
 	snprintf(cfg.bundle, sizeof cfg.bundle, "%s/all.amparo-bundle", cfg.dir);
-	cpu_model(cpu, sizeof cpu);
-	printf("amparo-bench-sync%s: %ld CPUs, %s; SQLite %s, libsodium %s\n",
-	       cfg.quick ? " --quick" : "", sysconf(_SC_NPROCESSORS_ONLN), cpu,
-	       sqlite3_libversion(), sodium_version_string());
-	print_load("before");
+	bench_print_machine("amparo-bench-sync", cfg.quick);
+	bench_print_load("before");
 	rc = run(&cfg, &err);
-	print_load("after");
+	bench_print_load("after");
 	if (!cfg.keep) {
 		unlink(cfg.vault);
 		unlink(cfg.fresh);
