@@ -8,37 +8,9 @@
 set -u
 
 DRIVER=${1:?usage: editor.sh PATH/TO/editor_driver}
-command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
+. "$(dirname "$0")/tmux_lib.sh"
 
-export LC_ALL=C.UTF-8
-unset TMUX
-WORK=$(mktemp -d)
-SOCK="$WORK/tmux.sock" # a private server, gone with $WORK
-TIMEOUT_TICKS=400 # of 0.05 s: 20 s, room for sanitizer builds
-
-tm() { tmux -u -S "$SOCK" -f /dev/null "$@"; }
-
-cleanup() {
-	tm kill-server >/dev/null 2>&1
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() { # message [session]
-	echo "FAIL: $1"
-	if [ $# -gt 1 ]; then
-		echo "--- screen of $2 ---"
-		tm capture-pane -p -t "$2" 2>/dev/null
-		echo "---"
-	fi
-	exit 1
-}
-
-# A server that outlives the sessions under test, keeping dead panes so
-# that a crash stays on screen for fail() to show.
-tm new-session -d -s keep -x 80 -y 24 'sleep 600' || fail "tmux would not start"
-tm set-option -g remain-on-exit on >/dev/null
-
+# tmux_lib.sh's start and wait_exit run amparo; these run editor_driver.
 start() { # session result-file input-file [environment assignments...]
 	local s=$1 res=$2 in=$3
 	shift 3
@@ -47,26 +19,6 @@ start() { # session result-file input-file [environment assignments...]
 		 echo \$? >$(printf '%q' "$res.status")" ||
 		fail "cannot start session $s"
 	wait_for "$s" "^X Exit"
-}
-
-screen() { tm capture-pane -p -t "$1"; }
-
-wait_for() { # session text: until text is on screen
-	local i
-	for ((i = 0; i < TIMEOUT_TICKS; i++)); do
-		screen "$1" | grep -qF -- "$2" && return 0
-		sleep 0.05
-	done
-	fail "timed out waiting for \"$2\"" "$1"
-}
-
-wait_gone() { # session text: until text is no longer on screen
-	local i
-	for ((i = 0; i < TIMEOUT_TICKS; i++)); do
-		screen "$1" | grep -qF -- "$2" || return 0
-		sleep 0.05
-	done
-	fail "timed out waiting for \"$2\" to go" "$1"
 }
 
 wait_row() { # session row text: until screen row (from 1) is exactly text
