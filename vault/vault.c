@@ -24,6 +24,7 @@ vault_keys *vault_keys_new(const uint8_t master[AC_KEY_BYTES],
 	/* §5: one subkey per purpose, so no key serves two constructions. */
 	ac_subkey(k->page, master, 1, "ampPAGE_");
 	ac_subkey(k->hdr_mac, master, 2, "ampHEADR");
+	ac_subkey(k->journal_mac, master, 3, "ampJRNL_");
 	return k;
 }
 

@@ -113,6 +113,7 @@ typedef struct {
 	uint8_t master[AC_KEY_BYTES];
 	uint8_t page[AC_KEY_BYTES];
 	uint8_t hdr_mac[AC_KEY_BYTES];
+	uint8_t journal_mac[AC_KEY_BYTES];
 	uint8_t vault_id[VAULT_ID_BYTES];
 } vault_keys; /* always in ac_secret_new memory */
 

@@ -92,6 +92,53 @@ static int page_open(const vfs_file *f, uint32_t pgno, const uint8_t *ct,
 	return SQLITE_OK;
 }
 
+/* §4.1: a journal header's 28 meaningful bytes carry a keyed BLAKE2b MAC
+ * in the padding after them, bound to the vault and the header's offset.
+ * A header without a valid MAC (planted, or left by another vault of the
+ * same name) is shown to SQLite as no header at all, so it is never
+ * played back: SQLite would truncate the vault to the page count a forged
+ * header names before any page failed authentication. */
+#define JHDR_FIELDS 28
+#define JHDR_SECTOR 512 /* x_sector_size */
+#define JHDR_MAC_LEN AC_HASH_BYTES
+static const uint8_t journal_magic[8] = {0xd9, 0xd5, 0x05, 0xf9,
+                                         0x20, 0xa1, 0x63, 0xd7};
+
+static void jhdr_mac(const vfs_file *f, const uint8_t *fields,
+                     sqlite3_int64 off, uint8_t mac[JHDR_MAC_LEN])
+{
+	uint8_t msg[JHDR_FIELDS + 8 + VAULT_ID_BYTES];
+
+	memcpy(msg, fields, JHDR_FIELDS);
+	for (int i = 0; i < 8; i++)
+		msg[JHDR_FIELDS + i] = (uint8_t)((uint64_t)off >> (8 * i));
+	memcpy(msg + JHDR_FIELDS + 8, f->shim->keys->vault_id, VAULT_ID_BYTES);
+	ac_hash(mac, msg, sizeof msg, f->shim->keys->journal_mac, AC_KEY_BYTES);
+}
+
+/* Write the MAC of the header at off, from the fields now in the file. */
+static int jhdr_seal(vfs_file *f, sqlite3_int64 off)
+{
+	uint8_t fields[JHDR_FIELDS], mac[JHDR_MAC_LEN];
+	int rc = f->real->pMethods->xRead(f->real, fields, JHDR_FIELDS, off);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	jhdr_mac(f, fields, off, mac);
+	return f->real->pMethods->xWrite(f->real, mac, JHDR_MAC_LEN,
+	                                 off + JHDR_FIELDS);
+}
+
+static int jhdr_valid(vfs_file *f, sqlite3_int64 off)
+{
+	uint8_t h[JHDR_FIELDS + JHDR_MAC_LEN], mac[JHDR_MAC_LEN];
+
+	if (f->real->pMethods->xRead(f->real, h, sizeof h, off) != SQLITE_OK)
+		return 0;
+	jhdr_mac(f, h, off, mac);
+	return ac_equal(mac, h + JHDR_FIELDS, JHDR_MAC_LEN);
+}
+
 static int real_size(vfs_file *f, sqlite3_int64 *sz)
 {
 	return f->real->pMethods->xFileSize(f->real, sz);
@@ -135,6 +182,16 @@ static int x_read(sqlite3_file *pf, void *buf, int amt, sqlite3_int64 off)
 	int rc;
 
 	if (f->kind == FILE_JOURNAL) {
+		/* SQLite reads a header's 8-byte magic before trusting the
+		 * header: an unauthenticated one reads as no header. */
+		if (amt == (int)sizeof journal_magic) {
+			rc = f->real->pMethods->xRead(f->real, buf, amt, off);
+			if (rc == SQLITE_OK &&
+			    memcmp(buf, journal_magic, sizeof journal_magic) == 0 &&
+			    !jhdr_valid(f, off))
+				memset(buf, 0, (size_t)amt);
+			return rc;
+		}
 		if (amt != (int)PAGE_SIZE || off < 4)
 			return f->real->pMethods->xRead(f->real, buf, amt, off);
 		/* A page image: its page number is the 4 bytes before it. */
@@ -174,7 +231,28 @@ static int x_write(sqlite3_file *pf, const void *buf, int amt,
 	int rc;
 
 	if (f->kind == FILE_JOURNAL) {
-		if (amt != (int)PAGE_SIZE || off < 4)
+		if (amt != (int)PAGE_SIZE) {
+			/* SQLite writes a header with a zero magic first, and
+			 * the magic with the record count (12 bytes at the
+			 * header) once the records are synced; the count may
+			 * also be rewritten alone at header + 8. Headers sit on
+			 * sector boundaries and no record overlaps one; a page
+			 * number never equals the magic's first bytes. Whenever
+			 * a header holds the magic, its MAC follows. */
+			sqlite3_int64 h = off % JHDR_SECTOR == 0 ? off
+			        : off >= 8 && (off - 8) % JHDR_SECTOR == 0 ? off - 8
+			        : -1;
+			uint8_t m[sizeof journal_magic];
+
+			rc = f->real->pMethods->xWrite(f->real, buf, amt, off);
+			if (rc == SQLITE_OK && h >= 0 &&
+			    f->real->pMethods->xRead(f->real, m, sizeof m, h) ==
+			            SQLITE_OK &&
+			    memcmp(m, journal_magic, sizeof m) == 0)
+				rc = jhdr_seal(f, h);
+			return rc;
+		}
+		if (off < 4)
 			return f->real->pMethods->xWrite(f->real, buf, amt, off);
 		/* SQLite writes the page number just before the image; read
 		 * it back rather than trust the order of calls. */
