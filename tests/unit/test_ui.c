@@ -13,6 +13,7 @@
 #include "tui/editbuf.h"
 #include "tui/ui_md.h"
 #include "tui/ui_model.h"
+#include "ui_fixture.h"
 
 /* ---- helpers ---- */
 
@@ -167,138 +168,81 @@ static void test_diff_words(void **state)
 
 /* ---- the model ---- */
 
-typedef struct {
-	ui_state s;
-	char pass[UI_PASS_MAX + 1], pass2[UI_PASS_MAX + 1];
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-
-	assert_non_null(f);
-	ui_state_init(&f->s, 24, 80, f->pass, f->pass2, false);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-
-	ui_state_free(&f->s);
-	free(f);
-	return 0;
-}
-
-static ui_action key(ui_state *s, ui_key_kind kind, uint32_t ch)
-{
-	ui_key k = {kind, ch, 0, 0};
-
-	return ui_key_apply(s, &k);
-}
-
-static ui_action type(ui_state *s, const char *utf8)
-{
-	ui_action a = UI_ACT_NONE;
-	size_t i = 0, n = strlen(utf8);
-	uint32_t cp;
-
-	while (i < n) {
-		i += editbuf_char_decode(utf8 + i, n - i, &cp);
-		a = key(s, UI_KEY_CHAR, cp);
-	}
-	return a;
-}
-
-static ui_doc doc(const char *id, const char *title, const char *cat,
-                  int status, unsigned marks)
-{
-	ui_doc d;
-
-	memset(&d, 0, sizeof d);
-	snprintf(d.id, sizeof d.id, "%s", id);
-	d.title = strdup(title);
-	d.category = strdup(cat);
-	d.status = status;
-	d.marks = marks;
-	return d;
-}
-
+/* Ana with role, and three documents. */
 static void unlock_as(ui_state *s, int role)
 {
-	ui_doc *d = calloc(3, sizeof *d);
+	ui_doc d[] = {
+		uifx_doc("aaaa", "Copias de seguridad", "digital", 1, 0),
+		uifx_doc("bbbb", "Contraseñas", "digital", 3, UI_MARK_ACK),
+		uifx_doc("cccc", "Detención", "crisis", 2, UI_MARK_REVIEW_DUE),
+	};
 
-	ui_set_unlocked(s, "Ana", role);
-	d[0] = doc("aaaa", "Copias de seguridad", "digital", 1, 0);
-	d[1] = doc("bbbb", "Contraseñas", "digital", 3, UI_MARK_ACK);
-	d[2] = doc("cccc", "Detención", "crisis", 2, UI_MARK_REVIEW_DUE);
-	ui_set_docs(s, d, 3);
+	uifx_unlock(s, role, d, 3);
 }
 
 static void test_unlock(void **state)
 {
-	fixture *f = *state;
+	ui_fixture *f = *state;
 	ui_state *s = &f->s;
 
 	assert_int_equal(s->screen, UI_SCR_UNLOCK);
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
 	assert_true(s->msg[0] != '\0');
-	type(s, "contraseña ñ");
+	uifx_type(s, "contraseña ñ");
 	assert_string_equal(s->pass, "contraseña ñ");
-	key(s, UI_KEY_BACKSPACE, 0);
+	uifx_key(s, UI_KEY_BACKSPACE, 0);
 	assert_string_equal(s->pass, "contraseña ");
 	/* The lock key means nothing while locked. */
-	assert_int_equal(key(s, UI_KEY_LOCK, 0), UI_ACT_NONE);
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_UNLOCK);
+	assert_int_equal(uifx_key(s, UI_KEY_LOCK, 0), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_UNLOCK);
 	ui_set_failed(s, "Wrong passphrase");
 	assert_int_equal(s->pass_len, 0);
 	assert_int_equal(s->pass[0], 0);
 	assert_string_equal(s->msg, "Wrong passphrase");
 	assert_int_equal(s->screen, UI_SCR_UNLOCK);
-	type(s, "otra vez");
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_UNLOCK);
+	uifx_type(s, "otra vez");
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_UNLOCK);
 	unlock_as(s, 3);
 	assert_int_equal(s->screen, UI_SCR_HOME);
 	assert_int_equal(s->pass_len, 0);
 	assert_string_equal(s->member, "Ana");
-	assert_int_equal(key(s, UI_KEY_CTRL, 'q'), UI_ACT_QUIT);
+	assert_int_equal(uifx_key(s, UI_KEY_CTRL, 'q'), UI_ACT_QUIT);
 }
 
 static void test_create_flow(void **state)
 {
-	fixture *f = *state;
+	ui_fixture *f = *state;
 	ui_state *s = &f->s;
 
 	ui_state_free(s);
 	ui_state_init(s, 24, 80, f->pass, f->pass2, true);
 	assert_int_equal(s->screen, UI_SCR_CREATE);
-	type(s, "/tmp/bóveda.vault");
-	key(s, UI_KEY_ENTER, 0);
+	uifx_type(s, "/tmp/bóveda.vault");
+	uifx_key(s, UI_KEY_ENTER, 0);
 	assert_string_equal(s->create_path, "/tmp/bóveda.vault");
 	assert_int_equal(s->create_step, 1);
-	type(s, "Lucía");
-	key(s, UI_KEY_ENTER, 0);
+	uifx_type(s, "Lucía");
+	uifx_key(s, UI_KEY_ENTER, 0);
 	assert_string_equal(s->create_name, "Lucía");
-	type(s, "corta");
-	key(s, UI_KEY_ENTER, 0);
+	uifx_type(s, "corta");
+	uifx_key(s, UI_KEY_ENTER, 0);
 	assert_int_equal(s->create_step, 2); /* too short */
-	type(s, " y larga");
-	key(s, UI_KEY_ENTER, 0);
+	uifx_type(s, " y larga");
+	uifx_key(s, UI_KEY_ENTER, 0);
 	assert_int_equal(s->create_step, 3);
-	type(s, "otra cosa");
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	uifx_type(s, "otra cosa");
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
 	assert_int_equal(s->create_step, 2); /* they differ: again */
 	assert_int_equal(s->pass_len, 0);
-	type(s, "corta y larga");
-	key(s, UI_KEY_ENTER, 0);
-	type(s, "corta y larga");
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_CREATE);
+	uifx_type(s, "corta y larga");
+	uifx_key(s, UI_KEY_ENTER, 0);
+	uifx_type(s, "corta y larga");
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_CREATE);
 }
 
 static void test_home_rows_and_moves(void **state)
 {
-	fixture *f = *state;
+	ui_fixture *f = *state;
 	ui_state *s = &f->s;
 	ui_key click = {UI_KEY_CLICK, 0, 0, 0};
 
@@ -309,11 +253,11 @@ static void test_home_rows_and_moves(void **state)
 	assert_int_equal(s->row_of[1], 2);
 	assert_int_equal(s->row_of[2], 4);
 	assert_string_equal(ui_selected_doc(s), "aaaa");
-	key(s, UI_KEY_DOWN, 0);
-	key(s, UI_KEY_DOWN, 0);
-	key(s, UI_KEY_DOWN, 0);
+	uifx_key(s, UI_KEY_DOWN, 0);
+	uifx_key(s, UI_KEY_DOWN, 0);
+	uifx_key(s, UI_KEY_DOWN, 0);
 	assert_string_equal(ui_selected_doc(s), "cccc");
-	key(s, UI_KEY_HOME, 0);
+	uifx_key(s, UI_KEY_HOME, 0);
 	assert_string_equal(ui_selected_doc(s), "aaaa");
 	/* A click selects (row 3 of the screen is row 2 of the list), a
 	 * second click opens. */
@@ -324,19 +268,19 @@ static void test_home_rows_and_moves(void **state)
 	/* Clicking a heading does nothing. */
 	click.row = ui_content_top(s) + 3;
 	assert_int_equal(ui_key_apply(s, &click), UI_ACT_NONE);
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_OPEN);
-	assert_int_equal(key(s, UI_KEY_CTRL, 'e'), UI_ACT_CRISIS);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_OPEN);
+	assert_int_equal(uifx_key(s, UI_KEY_CTRL, 'e'), UI_ACT_CRISIS);
 	/* Staff cannot start documents. */
-	assert_int_equal(key(s, UI_KEY_CTRL, 'n'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CTRL, 'n'), UI_ACT_NONE);
 	assert_int_equal(s->screen, UI_SCR_HOME);
 	assert_true(s->msg[0] != '\0');
 	/* Keeping the selection across a reload. */
-	key(s, UI_KEY_END, 0);
+	uifx_key(s, UI_KEY_END, 0);
 	{
 		ui_doc *d = calloc(2, sizeof *d);
 
-		d[0] = doc("cccc", "Detención", "crisis", 2, 0);
-		d[1] = doc("dddd", "Viajes", "travel", 1, 0);
+		d[0] = uifx_doc("cccc", "Detención", "crisis", 2, 0);
+		d[1] = uifx_doc("dddd", "Viajes", "travel", 1, 0);
 		ui_set_docs(s, d, 2);
 	}
 	assert_string_equal(ui_selected_doc(s), "cccc");
@@ -344,14 +288,14 @@ static void test_home_rows_and_moves(void **state)
 
 static void test_search_as_you_type(void **state)
 {
-	fixture *f = *state;
+	ui_fixture *f = *state;
 	ui_state *s = &f->s;
 	ui_hit *h = calloc(1, sizeof *h);
 
 	unlock_as(s, 3);
-	assert_int_equal(key(s, UI_KEY_CHAR, 'd'), UI_ACT_SEARCH);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'd'), UI_ACT_SEARCH);
 	assert_true(s->searching);
-	assert_int_equal(type(s, "eté"), UI_ACT_SEARCH);
+	assert_int_equal(uifx_type(s, "eté"), UI_ACT_SEARCH);
 	assert_string_equal(s->query, "deté");
 	snprintf(h[0].id, sizeof h[0].id, "cccc");
 	h[0].title = strdup("Detención");
@@ -359,22 +303,22 @@ static void test_search_as_you_type(void **state)
 	ui_set_hits(s, h, 1);
 	assert_string_equal(ui_selected_doc(s), "cccc");
 	/* '?' and letters are text while searching. */
-	assert_int_equal(key(s, UI_KEY_CHAR, '?'), UI_ACT_SEARCH);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, '?'), UI_ACT_SEARCH);
 	assert_false(s->help);
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_OPEN);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_OPEN);
 	for (int i = 0; i < 5; i++)
-		key(s, UI_KEY_BACKSPACE, 0);
+		uifx_key(s, UI_KEY_BACKSPACE, 0);
 	assert_false(s->searching); /* empty query: back to the list */
 	assert_int_equal(s->query_len, 0);
-	type(s, "x");
-	key(s, UI_KEY_ESC, 0);
+	uifx_type(s, "x");
+	uifx_key(s, UI_KEY_ESC, 0);
 	assert_false(s->searching);
 	assert_string_equal(ui_selected_doc(s), "aaaa");
 }
 
 static void open_reader(ui_state *s, int status, unsigned marks)
 {
-	ui_doc d = doc("bbbb", "Contraseñas", "digital", status, marks);
+	ui_doc d = uifx_doc("bbbb", "Contraseñas", "digital", status, marks);
 	const char *body = "# Contraseñas\n\nUse un **gestor**.\n";
 
 	assert_int_equal(ui_set_reader(s, &d, body, strlen(body)), 0);
@@ -394,7 +338,7 @@ static int has_hint(const ui_state *s, const char *key_name)
 
 static void test_reader_roles(void **state)
 {
-	fixture *f = *state;
+	ui_fixture *f = *state;
 	ui_state *s = &f->s;
 
 	unlock_as(s, 3); /* staff */
@@ -404,44 +348,44 @@ static void test_reader_roles(void **state)
 	assert_false(has_hint(s, "a"));
 	assert_true(has_hint(s, "w"));
 	assert_true(has_hint(s, "^L"));
-	assert_int_equal(key(s, UI_KEY_CHAR, 'e'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'e'), UI_ACT_NONE);
 	assert_true(s->msg[0] != '\0');
-	assert_int_equal(key(s, UI_KEY_CHAR, 'a'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'a'), UI_ACT_NONE);
 	assert_int_equal(s->confirm, UI_ACT_NONE);
 	/* Acknowledging is done by walking through the document. */
-	assert_int_equal(key(s, UI_KEY_CHAR, 'w'), UI_ACT_WALK);
-	assert_int_equal(key(s, UI_KEY_CHAR, 'k'), UI_ACT_WALK);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'w'), UI_ACT_WALK);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'k'), UI_ACT_WALK);
 	/* A document with no walkthrough: the loop asks instead. */
 	ui_set_ask(s, UI_ACT_ACK, "Confirm?");
-	assert_int_equal(key(s, UI_KEY_CHAR, 's'), UI_ACT_ACK); /* "sí" */
-	assert_int_equal(key(s, UI_KEY_CHAR, 'h'), UI_ACT_HISTORY);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 's'), UI_ACT_ACK); /* "sí" */
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'h'), UI_ACT_HISTORY);
 
 	s->role = 2; /* editor, a draft */
 	open_reader(s, 1, 0);
 	assert_true(has_hint(s, "e"));
 	assert_true(has_hint(s, "s"));
 	assert_false(has_hint(s, "a"));
-	assert_int_equal(key(s, UI_KEY_CHAR, 'e'), UI_ACT_EDIT);
-	assert_int_equal(key(s, UI_KEY_CHAR, 's'), UI_ACT_NONE);
-	assert_int_equal(key(s, UI_KEY_CHAR, 'n'), UI_ACT_NONE); /* declined */
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'e'), UI_ACT_EDIT);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 's'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'n'), UI_ACT_NONE); /* declined */
 	assert_int_equal(s->confirm, UI_ACT_NONE);
 
 	s->role = 1; /* admin */
 	assert_true(has_hint(s, "a"));
 	assert_true(has_hint(s, "x"));
-	key(s, UI_KEY_CHAR, 'a');
-	assert_int_equal(key(s, UI_KEY_CHAR, 'y'), UI_ACT_APPROVE);
+	uifx_key(s, UI_KEY_CHAR, 'a');
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'y'), UI_ACT_APPROVE);
 	/* A partner's reference document is read-only for everyone. */
 	open_reader(s, 3, UI_MARK_REFERENCE);
 	assert_false(has_hint(s, "e"));
-	assert_int_equal(key(s, UI_KEY_CHAR, 'e'), UI_ACT_NONE);
-	assert_int_equal(key(s, UI_KEY_ESC, 0), UI_ACT_RELOAD);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'e'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_ESC, 0), UI_ACT_RELOAD);
 	assert_int_equal(s->screen, UI_SCR_HOME);
 }
 
 static void test_history_and_diff(void **state)
 {
-	fixture *f = *state;
+	ui_fixture *f = *state;
 	ui_state *s = &f->s;
 	ui_rev *r = calloc(2, sizeof *r);
 	ui_lines ls;
@@ -456,11 +400,11 @@ static void test_history_and_diff(void **state)
 	r[1].message = strdup("Primera");
 	ui_set_history(s, r, 2);
 	assert_int_equal(s->screen, UI_SCR_HISTORY);
-	key(s, UI_KEY_DOWN, 0);
+	uifx_key(s, UI_KEY_DOWN, 0);
 	assert_string_equal(ui_selected_rev(s)->message, "Primera");
-	assert_int_equal(key(s, UI_KEY_CHAR, 'r'), UI_ACT_NONE);
-	assert_int_equal(key(s, UI_KEY_CHAR, 'y'), UI_ACT_RESTORE);
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_DIFF);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'r'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'y'), UI_ACT_RESTORE);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_DIFF);
 	ui_lines_init(&ls);
 	assert_int_equal(ui_diff_render("a\n", 2, "b\n", 2, 40, "-", &ls), 0);
 	ui_set_diff(s, &ls);
@@ -473,27 +417,27 @@ static void test_history_and_diff(void **state)
 		assert_int_equal(ui_key_apply(s, &rs), UI_ACT_DIFF);
 		assert_int_equal(s->cols, 50);
 	}
-	key(s, UI_KEY_CHAR, 'q');
+	uifx_key(s, UI_KEY_CHAR, 'q');
 	assert_int_equal(s->screen, UI_SCR_HISTORY);
-	key(s, UI_KEY_ESC, 0);
+	uifx_key(s, UI_KEY_ESC, 0);
 	assert_int_equal(s->screen, UI_SCR_READER);
 }
 
 static void test_help_lock_and_wipe(void **state)
 {
-	fixture *f = *state;
+	ui_fixture *f = *state;
 	ui_state *s = &f->s;
 
 	unlock_as(s, 1);
 	open_reader(s, 1, 0);
-	assert_int_equal(key(s, UI_KEY_HELP, 0), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_HELP, 0), UI_ACT_NONE);
 	assert_true(s->help);
-	assert_int_equal(key(s, UI_KEY_CHAR, 'e'), UI_ACT_NONE); /* closes help */
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'e'), UI_ACT_NONE); /* closes help */
 	assert_false(s->help);
-	key(s, UI_KEY_CHAR, '?');
+	uifx_key(s, UI_KEY_CHAR, '?');
 	assert_true(s->help);
 	/* The lock key works from anywhere, overlays included. */
-	assert_int_equal(key(s, UI_KEY_LOCK, 0), UI_ACT_LOCK);
+	assert_int_equal(uifx_key(s, UI_KEY_LOCK, 0), UI_ACT_LOCK);
 	ui_set_locked(s, "Locked");
 	assert_int_equal(s->screen, UI_SCR_UNLOCK);
 	assert_int_equal(s->role, 0);
@@ -507,7 +451,7 @@ static void test_help_lock_and_wipe(void **state)
 
 static void test_crisis_checklist(void **state)
 {
-	fixture *f = *state;
+	ui_fixture *f = *state;
 	ui_state *s = &f->s;
 	ui_doc *p = calloc(1, sizeof *p);
 	ui_item *it = calloc(2, sizeof *it);
@@ -516,14 +460,14 @@ static void test_crisis_checklist(void **state)
 	unlock_as(s, 3);
 	ui_lines_init(&contacts);
 	ui_lines_wrap(&contacts, "Abogada: 555", NULL, 12, 0, 40, 0, 0);
-	p[0] = doc("cccc", "Detención", "crisis", 3, 0);
+	p[0] = uifx_doc("cccc", "Detención", "crisis", 3, 0);
 	ui_set_crisis(s, &contacts, p, 1);
 	assert_int_equal(s->screen, UI_SCR_CRISIS);
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_PROTOCOL);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_PROTOCOL);
 	it[0].text = strdup("Avisar al equipo");
 	it[1].text = strdup("Llamar a la abogada");
 	ui_set_checklist(s, "Detención", it, 2);
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_CHECK);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_CHECK);
 	/* The loop records it and hands the list back: on to the next. */
 	it = calloc(2, sizeof *it);
 	it[0].text = strdup("Avisar al equipo");
@@ -531,34 +475,34 @@ static void test_crisis_checklist(void **state)
 	it[1].text = strdup("Llamar a la abogada");
 	ui_set_checklist(s, "Detención", it, 2);
 	assert_int_equal(s->items_list.sel, 1);
-	key(s, UI_KEY_UP, 0);
-	assert_int_equal(key(s, UI_KEY_CHAR, ' '), UI_ACT_NONE);
+	uifx_key(s, UI_KEY_UP, 0);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, ' '), UI_ACT_NONE);
 	assert_true(s->msg[0] != '\0');
-	key(s, UI_KEY_CHAR, 'q');
+	uifx_key(s, UI_KEY_CHAR, 'q');
 	assert_int_equal(s->screen, UI_SCR_CRISIS);
-	key(s, UI_KEY_CHAR, 'q');
+	uifx_key(s, UI_KEY_CHAR, 'q');
 	assert_int_equal(s->screen, UI_SCR_HOME);
 }
 
 static void test_new_blank_prompt(void **state)
 {
-	fixture *f = *state;
+	ui_fixture *f = *state;
 	ui_state *s = &f->s;
 	ui_doc *t = calloc(2, sizeof *t);
 
 	unlock_as(s, 2);
-	t[0] = doc("", "Blank document", "", 0, 0);
-	t[1] = doc("", "Viajes", "travel", 0, 0);
+	t[0] = uifx_doc("", "Blank document", "", 0, 0);
+	t[1] = uifx_doc("", "Viajes", "travel", 0, 0);
 	ui_set_templates(s, t, 2);
-	assert_int_equal(key(s, UI_KEY_CTRL, 'n'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CTRL, 'n'), UI_ACT_NONE);
 	assert_int_equal(s->screen, UI_SCR_TEMPLATES);
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
 	assert_int_equal(s->prompt, UI_PROMPT_TITLE);
-	type(s, "Título nuevo");
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NEW);
+	uifx_type(s, "Título nuevo");
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NEW);
 	assert_string_equal(s->input, "Título nuevo");
-	key(s, UI_KEY_DOWN, 0);
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NEW);
+	uifx_key(s, UI_KEY_DOWN, 0);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NEW);
 }
 
 /* ---- walkthroughs ---- */
@@ -618,7 +562,7 @@ static void walk_lines(const ui_state *s, ui_lines *ls, size_t *cur)
 
 static void test_walkthrough_scores_first_tries(void **state)
 {
-	fixture *f = *state;
+	ui_fixture *f = *state;
 	ui_state *s = &f->s;
 	ui_lines ls;
 	size_t cur;
@@ -638,41 +582,41 @@ static void test_walkthrough_scores_first_tries(void **state)
 	assert_true(line_with(&ls, "  2) La tarjeta") >= 0);
 	assert_true(line_with(&ls, "Practice") < 0);
 	/* Arrows move the cursor; Enter answers: wrong, explained. */
-	key(s, UI_KEY_DOWN, 0);
-	key(s, UI_KEY_DOWN, 0);
-	key(s, UI_KEY_DOWN, 0); /* stays on the last */
+	uifx_key(s, UI_KEY_DOWN, 0);
+	uifx_key(s, UI_KEY_DOWN, 0);
+	uifx_key(s, UI_KEY_DOWN, 0); /* stays on the last */
 	assert_int_equal(s->walk_focus, 2);
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
 	walk_lines(s, &ls, &cur);
 	assert_true(line_with(&ls, "> 3) Tu celular con todos tus chats. (not "
 	                      "this one)") >= 0);
 	assert_true(line_with(&ls, "Not quite. La tarjeta nunca") >= 0);
 	assert_true(line_with(&ls, "Try again") >= 0);
 	/* The same wrong answer again is refused; then right. */
-	assert_int_equal(key(s, UI_KEY_CHAR, '3'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, '3'), UI_ACT_NONE);
 	assert_true(s->msg[0] != '\0');
-	assert_int_equal(key(s, UI_KEY_CHAR, '2'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, '2'), UI_ACT_NONE);
 	assert_true(s->walk_answered);
 	walk_lines(s, &ls, &cur);
 	assert_true(line_with(&ls, "Right. La tarjeta nunca") >= 0);
 	assert_true(line_with(&ls, "  2) La tarjeta de derechos. (right)") >= 0);
 	assert_int_equal(cur, (size_t)line_with(&ls, "Press Enter"));
 	/* Numbers mean nothing until Enter goes on. */
-	assert_int_equal(key(s, UI_KEY_CHAR, '1'), UI_ACT_NONE);
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, '1'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
 	assert_int_equal(s->walk_q, 1);
 	assert_int_equal(s->walk_focus, 0);
 	assert_int_equal(s->walk_tried, 0u);
 	walk_lines(s, &ls, &cur);
 	assert_true(line_with(&ls, "Imagina") < 0); /* only before question 1 */
 	/* Two right at the first try. */
-	assert_int_equal(key(s, UI_KEY_CHAR, '1'), UI_ACT_NONE);
-	assert_int_equal(key(s, UI_KEY_CHAR, ' '), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, '1'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, ' '), UI_ACT_NONE);
 	assert_int_equal(s->walk_step, 1);
-	assert_int_equal(key(s, UI_KEY_CHAR, '9'), UI_ACT_NONE); /* no such */
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, '9'), UI_ACT_NONE); /* no such */
 	assert_false(s->walk_answered);
-	assert_int_equal(key(s, UI_KEY_CHAR, '2'), UI_ACT_NONE);
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_WALK_DONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, '2'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_WALK_DONE);
 	assert_true(s->walk_finished);
 	assert_int_equal(s->walk_score, 2);
 	assert_int_equal(s->walk_total, 3);
@@ -680,7 +624,7 @@ static void test_walkthrough_scores_first_tries(void **state)
 	walk_lines(s, &ls, &cur);
 	assert_true(line_with(&ls, "Done. Right at the first try: 2 of 3.") >= 0);
 	assert_true(line_with(&ls, "Recorded.") >= 0);
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
 	assert_int_equal(s->screen, UI_SCR_READER);
 	assert_null(s->walk);
 	ui_lines_clear(&ls);
@@ -688,7 +632,7 @@ static void test_walkthrough_scores_first_tries(void **state)
 
 static void test_walkthrough_leave_and_lock(void **state)
 {
-	fixture *f = *state;
+	ui_fixture *f = *state;
 	ui_state *s = &f->s;
 	ui_lines ls;
 	size_t cur;
@@ -703,29 +647,29 @@ static void test_walkthrough_leave_and_lock(void **state)
 	ui_lines_clear(&ls);
 	assert_true(has_hint(s, "1-4"));
 	/* Nothing answered: q leaves at once. */
-	assert_int_equal(key(s, UI_KEY_CHAR, 'q'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'q'), UI_ACT_NONE);
 	assert_int_equal(s->screen, UI_SCR_READER);
 	assert_null(s->walk);
 	/* Something answered: a question first; no keeps going. */
 	ui_set_walk(s, walk_parsed(), false);
-	key(s, UI_KEY_CHAR, '1');
-	assert_int_equal(key(s, UI_KEY_ESC, 0), UI_ACT_NONE);
+	uifx_key(s, UI_KEY_CHAR, '1');
+	assert_int_equal(uifx_key(s, UI_KEY_ESC, 0), UI_ACT_NONE);
 	assert_int_equal(s->confirm, UI_ACT_WALK);
-	assert_int_equal(key(s, UI_KEY_CHAR, 'n'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'n'), UI_ACT_NONE);
 	assert_int_equal(s->screen, UI_SCR_WALK);
 	assert_int_equal(s->walk_tried, 1u);
-	key(s, UI_KEY_CHAR, 'q');
-	assert_int_equal(key(s, UI_KEY_CHAR, 's'), UI_ACT_NONE); /* "sí" */
+	uifx_key(s, UI_KEY_CHAR, 'q');
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 's'), UI_ACT_NONE); /* "sí" */
 	assert_int_equal(s->screen, UI_SCR_READER);
 	assert_null(s->walk);
 	/* On home, ^W walks through the selected document. */
-	key(s, UI_KEY_ESC, 0);
-	assert_int_equal(key(s, UI_KEY_CTRL, 'w'), UI_ACT_WALK);
+	uifx_key(s, UI_KEY_ESC, 0);
+	assert_int_equal(uifx_key(s, UI_KEY_CTRL, 'w'), UI_ACT_WALK);
 	/* Locking forgets a walkthrough under way. */
 	open_reader(s, 3, 0);
 	ui_set_walk(s, walk_parsed(), true);
-	key(s, UI_KEY_CHAR, '2');
-	assert_int_equal(key(s, UI_KEY_LOCK, 0), UI_ACT_LOCK);
+	uifx_key(s, UI_KEY_CHAR, '2');
+	assert_int_equal(uifx_key(s, UI_KEY_LOCK, 0), UI_ACT_LOCK);
 	ui_set_locked(s, "Locked");
 	assert_null(s->walk);
 	assert_int_equal(s->walk_score, 0);
@@ -738,17 +682,17 @@ int main(void)
 		cmocka_unit_test(test_md_blocks),
 		cmocka_unit_test(test_md_unpaired_marks),
 		cmocka_unit_test(test_diff_words),
-		cmocka_unit_test_setup_teardown(test_unlock, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_flow, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_home_rows_and_moves, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_search_as_you_type, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reader_roles, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_history_and_diff, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_help_lock_and_wipe, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_crisis_checklist, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_new_blank_prompt, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_walkthrough_scores_first_tries, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_walkthrough_leave_and_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unlock, uifx_setup, uifx_teardown),
+		cmocka_unit_test_setup_teardown(test_create_flow, uifx_setup, uifx_teardown),
+		cmocka_unit_test_setup_teardown(test_home_rows_and_moves, uifx_setup, uifx_teardown),
+		cmocka_unit_test_setup_teardown(test_search_as_you_type, uifx_setup, uifx_teardown),
+		cmocka_unit_test_setup_teardown(test_reader_roles, uifx_setup, uifx_teardown),
+		cmocka_unit_test_setup_teardown(test_history_and_diff, uifx_setup, uifx_teardown),
+		cmocka_unit_test_setup_teardown(test_help_lock_and_wipe, uifx_setup, uifx_teardown),
+		cmocka_unit_test_setup_teardown(test_crisis_checklist, uifx_setup, uifx_teardown),
+		cmocka_unit_test_setup_teardown(test_new_blank_prompt, uifx_setup, uifx_teardown),
+		cmocka_unit_test_setup_teardown(test_walkthrough_scores_first_tries, uifx_setup, uifx_teardown),
+		cmocka_unit_test_setup_teardown(test_walkthrough_leave_and_lock, uifx_setup, uifx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,61 +14,14 @@
 #include "tui/editbuf.h"
 #include "tui/ui_md.h"
 #include "tui/ui_model.h"
+#include "ui_fixture.h"
 
-typedef struct {
-	ui_state s;
-	char pass[UI_PASS_MAX + 1], pass2[UI_PASS_MAX + 1];
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-
-	assert_non_null(f);
-	ui_state_init(&f->s, 24, 80, f->pass, f->pass2, false);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-
-	ui_state_free(&f->s);
-	free(f);
-	return 0;
-}
-
-static ui_action key(ui_state *s, ui_key_kind kind, uint32_t ch)
-{
-	ui_key k = {kind, ch, 0, 0};
-
-	return ui_key_apply(s, &k);
-}
-
-static ui_action type(ui_state *s, const char *utf8)
-{
-	ui_action a = UI_ACT_NONE;
-	size_t i = 0, n = strlen(utf8);
-	uint32_t cp;
-
-	while (i < n) {
-		i += editbuf_char_decode(utf8 + i, n - i, &cp);
-		a = key(s, UI_KEY_CHAR, cp);
-	}
-	return a;
-}
-
+/* Ana with role, and one document. */
 static void unlock_as(ui_state *s, int role)
 {
-	ui_doc *d = calloc(1, sizeof *d);
+	ui_doc d = uifx_doc("aaaa", "Teléfonos", "general", 1, 0);
 
-	ui_set_unlocked(s, "Ana", role);
-	snprintf(d[0].id, sizeof d[0].id, "aaaa");
-	d[0].title = strdup("Teléfonos");
-	d[0].category = strdup("general");
-	d[0].status = 1;
-	ui_set_docs(s, d, 1);
+	uifx_unlock(s, role, &d, 1);
 }
 
 static int has_hint(const ui_state *s, const char *key_name)
@@ -122,7 +75,7 @@ static void test_progress_text(void **state)
 
 static void test_sync_screen(void **state)
 {
-	fixture *f = *state;
+	ui_fixture *f = *state;
 	ui_state *s = &f->s;
 	ui_lines ls;
 	size_t cur;
@@ -130,27 +83,27 @@ static void test_sync_screen(void **state)
 
 	unlock_as(s, 3); /* anyone may sync */
 	assert_true(has_hint(s, "^S"));
-	assert_int_equal(key(s, UI_KEY_CTRL, 's'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CTRL, 's'), UI_ACT_NONE);
 	assert_int_equal(s->screen, UI_SCR_SYNC);
 	ui_lines_init(&ls);
 	lines_of(ui_sync_lines, s, &ls, &cur);
 	assert_int_equal(cur, (size_t)line_with(&ls, "> 1) Sync with a folder"));
-	key(s, UI_KEY_DOWN, 0);
+	uifx_key(s, UI_KEY_DOWN, 0);
 	lines_of(ui_sync_lines, s, &ls, &cur);
 	assert_int_equal(cur, (size_t)line_with(&ls, "> 2) Export to a file"));
 	/* Export offers a file name to accept. */
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
 	assert_int_equal(s->prompt, UI_PROMPT_PATH);
 	assert_string_equal(ui_prompt_label(s), "File to write: ");
 	assert_string_equal(s->input, "~/amparo-export.amparo-bundle");
-	key(s, UI_KEY_ESC, 0);
+	uifx_key(s, UI_KEY_ESC, 0);
 	assert_int_equal(s->prompt, UI_PROMPT_NONE);
 	/* 1 asks for a folder; an empty one is not accepted. */
-	assert_int_equal(key(s, UI_KEY_CHAR, '1'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, '1'), UI_ACT_NONE);
 	assert_string_equal(ui_prompt_label(s), "Folder to sync with: ");
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
-	type(s, "/media/usb/carpeta común");
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_SYNC_RUN);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	uifx_type(s, "/media/usb/carpeta común");
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_SYNC_RUN);
 	assert_int_equal(s->sync_op, UI_SYNC_FOLDER);
 	assert_string_equal(s->sync_paths[UI_SYNC_FOLDER], "/media/usb/carpeta común");
 	/* The loop reports progress, then the result. */
@@ -177,9 +130,9 @@ static void test_sync_screen(void **state)
 	assert_true(line_with(&ls, "Edited in two copies, to merge now: "
 	                      "Teléfonos.") >= 0);
 	/* The path is remembered for next time. */
-	key(s, UI_KEY_CHAR, '1');
+	uifx_key(s, UI_KEY_CHAR, '1');
 	assert_string_equal(s->input, "/media/usb/carpeta común");
-	key(s, UI_KEY_ESC, 0);
+	uifx_key(s, UI_KEY_ESC, 0);
 	/* A failure says why and that nothing changed. */
 	ui_set_sync_result(s, -1, NULL, "There is no folder at /x.", "");
 	lines_of(ui_sync_lines, s, &ls, &cur);
@@ -188,7 +141,7 @@ static void test_sync_screen(void **state)
 	assert_true(line_with(&ls, "Nothing was changed.") >= 0);
 	ui_lines_clear(&ls);
 	/* Back home reloads the list; locking forgets the result. */
-	assert_int_equal(key(s, UI_KEY_CHAR, 'q'), UI_ACT_RELOAD);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'q'), UI_ACT_RELOAD);
 	assert_int_equal(s->screen, UI_SCR_HOME);
 	ui_set_locked(s, "Locked");
 	assert_false(s->sync_ran);
@@ -209,24 +162,24 @@ static ui_member *three_members(void)
 
 static void test_members_hidden_but_for_admins(void **state)
 {
-	fixture *f = *state;
+	ui_fixture *f = *state;
 	ui_state *s = &f->s;
 
 	for (int role = 2; role <= 3; role++) {
 		unlock_as(s, role);
 		assert_false(has_hint(s, "^U"));
-		assert_int_equal(key(s, UI_KEY_CTRL, 'u'), UI_ACT_NONE);
+		assert_int_equal(uifx_key(s, UI_KEY_CTRL, 'u'), UI_ACT_NONE);
 		assert_true(s->msg[0] != '\0');
 		assert_int_equal(s->screen, UI_SCR_HOME);
 	}
 	unlock_as(s, 1);
 	assert_true(has_hint(s, "^U"));
-	assert_int_equal(key(s, UI_KEY_CTRL, 'u'), UI_ACT_MEMBERS);
+	assert_int_equal(uifx_key(s, UI_KEY_CTRL, 'u'), UI_ACT_MEMBERS);
 }
 
 static void test_members_list_remove_role(void **state)
 {
-	fixture *f = *state;
+	ui_fixture *f = *state;
 	ui_state *s = &f->s;
 	ui_lines ls;
 	size_t cur;
@@ -240,90 +193,90 @@ static void test_members_list_remove_role(void **state)
 	assert_true(line_with(&ls, "  Bea: staff") >= 0);
 	assert_true(line_with(&ls, "  Carlos: editor (removed)") >= 0);
 	/* Not yourself; not someone removed already. */
-	assert_int_equal(key(s, UI_KEY_CHAR, 'r'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'r'), UI_ACT_NONE);
 	assert_int_equal(s->confirm, UI_ACT_NONE);
 	assert_true(s->msg[0] != '\0');
-	key(s, UI_KEY_END, 0);
+	uifx_key(s, UI_KEY_END, 0);
 	assert_string_equal(ui_selected_member(s)->name, "Carlos");
-	assert_int_equal(key(s, UI_KEY_CHAR, 'r'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'r'), UI_ACT_NONE);
 	assert_int_equal(s->confirm, UI_ACT_NONE);
 	/* Removing warns that the keys will be rotated. */
-	key(s, UI_KEY_UP, 0);
-	assert_int_equal(key(s, UI_KEY_CHAR, 'r'), UI_ACT_NONE);
+	uifx_key(s, UI_KEY_UP, 0);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'r'), UI_ACT_NONE);
 	assert_int_equal(s->confirm, UI_ACT_MEMBER_REMOVE);
 	assert_non_null(strstr(s->question, "Bea"));
 	assert_non_null(strstr(s->question, "rotated"));
-	assert_int_equal(key(s, UI_KEY_CHAR, 'y'), UI_ACT_MEMBER_REMOVE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'y'), UI_ACT_MEMBER_REMOVE);
 	/* Change role: the current one is marked; the same is no change. */
-	assert_int_equal(key(s, UI_KEY_CHAR, 'c'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'c'), UI_ACT_NONE);
 	assert_int_equal(s->mem_mode, UI_MEM_ROLE);
 	lines_of(ui_members_lines, s, &ls, &cur);
 	assert_true(line_with(&ls, "New role for Bea:") >= 0);
 	assert_int_equal(cur, (size_t)line_with(&ls, "> 3) staff"));
-	assert_int_equal(key(s, UI_KEY_CHAR, '3'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, '3'), UI_ACT_NONE);
 	assert_int_equal(s->mem_mode, UI_MEM_LIST);
-	key(s, UI_KEY_CHAR, 'c');
-	key(s, UI_KEY_UP, 0);
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_MEMBER_ROLE);
+	uifx_key(s, UI_KEY_CHAR, 'c');
+	uifx_key(s, UI_KEY_UP, 0);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_MEMBER_ROLE);
 	assert_int_equal(s->new_role, 2);
 	/* The list comes back from the vault; the selection stays on Bea. */
 	ui_set_members(s, three_members(), 3);
 	assert_string_equal(ui_selected_member(s)->name, "Bea");
-	assert_int_equal(key(s, UI_KEY_CHAR, 'q'), UI_ACT_RELOAD);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'q'), UI_ACT_RELOAD);
 	assert_int_equal(s->screen, UI_SCR_HOME);
 	ui_lines_clear(&ls);
 }
 
 static void test_members_add_form(void **state)
 {
-	fixture *f = *state;
+	ui_fixture *f = *state;
 	ui_state *s = &f->s;
 	ui_lines ls;
 	size_t cur;
 
 	unlock_as(s, 1);
 	ui_set_members(s, three_members(), 3);
-	key(s, UI_KEY_CHAR, 'a');
+	uifx_key(s, UI_KEY_CHAR, 'a');
 	assert_int_equal(s->mem_mode, UI_MEM_ADD);
 	assert_true(has_hint(s, "Enter"));
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE); /* no name */
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NONE); /* no name */
 	assert_int_equal(s->add_step, 0);
-	type(s, "Lucía ?q"); /* '?' and 'q' are part of the name here */
+	uifx_type(s, "Lucía ?q"); /* '?' and 'q' are part of the name here */
 	assert_false(s->help);
 	assert_string_equal(s->add_name, "Lucía ?q");
-	key(s, UI_KEY_BACKSPACE, 0);
-	key(s, UI_KEY_BACKSPACE, 0);
-	key(s, UI_KEY_BACKSPACE, 0);
-	key(s, UI_KEY_ENTER, 0);
+	uifx_key(s, UI_KEY_BACKSPACE, 0);
+	uifx_key(s, UI_KEY_BACKSPACE, 0);
+	uifx_key(s, UI_KEY_BACKSPACE, 0);
+	uifx_key(s, UI_KEY_ENTER, 0);
 	assert_int_equal(s->add_step, 1);
 	ui_lines_init(&ls);
 	lines_of(ui_members_lines, s, &ls, &cur);
 	assert_int_equal(cur, (size_t)line_with(&ls, "> 3) staff"));
-	key(s, UI_KEY_CHAR, '2');
+	uifx_key(s, UI_KEY_CHAR, '2');
 	assert_int_equal(s->add_role, 2);
 	assert_int_equal(s->add_step, 2);
 	/* Short passphrase refused; then two that differ. */
-	type(s, "corta");
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	uifx_type(s, "corta");
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
 	assert_int_equal(s->add_step, 2);
-	type(s, " pero más larga");
-	key(s, UI_KEY_ENTER, 0);
+	uifx_type(s, " pero más larga");
+	uifx_key(s, UI_KEY_ENTER, 0);
 	assert_int_equal(s->add_step, 3);
-	type(s, "otra cosa");
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
+	uifx_type(s, "otra cosa");
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
 	assert_int_equal(s->add_step, 2);
 	assert_int_equal(s->pass_len, 0); /* wiped */
 	/* Nothing typed ever shows. */
-	type(s, "corta pero más larga");
-	key(s, UI_KEY_ENTER, 0);
-	type(s, "corta pero más larga");
+	uifx_type(s, "corta pero más larga");
+	uifx_key(s, UI_KEY_ENTER, 0);
+	uifx_type(s, "corta pero más larga");
 	lines_of(ui_members_lines, s, &ls, &cur);
 	for (size_t i = 0; i < ls.n; i++)
 		assert_null(strstr(ls.v[i].text, "corta"));
 	assert_true(line_with(&ls, "Name: Lucía") >= 0);
 	assert_true(line_with(&ls, "Role: editor") >= 0);
 	assert_int_equal(cur, (size_t)line_with(&ls, "The same again:"));
-	assert_int_equal(key(s, UI_KEY_ENTER, 0), UI_ACT_MEMBER_ADD);
+	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_MEMBER_ADD);
 	assert_string_equal(s->add_name, "Lucía");
 	assert_string_equal(s->pass, "corta pero más larga");
 	/* The loop reloads the list: the form and the passphrases are gone. */
@@ -334,21 +287,21 @@ static void test_members_add_form(void **state)
 	assert_int_equal(s->pass2[0], 0);
 	assert_string_equal(s->add_name, "");
 	/* Esc steps back; at the name it leaves the form. */
-	key(s, UI_KEY_CHAR, 'a');
-	type(s, "X");
-	key(s, UI_KEY_ENTER, 0);
-	key(s, UI_KEY_ENTER, 0);
-	type(s, "secreto largo");
-	key(s, UI_KEY_ESC, 0);
+	uifx_key(s, UI_KEY_CHAR, 'a');
+	uifx_type(s, "X");
+	uifx_key(s, UI_KEY_ENTER, 0);
+	uifx_key(s, UI_KEY_ENTER, 0);
+	uifx_type(s, "secreto largo");
+	uifx_key(s, UI_KEY_ESC, 0);
 	assert_int_equal(s->add_step, 1);
 	assert_int_equal(s->pass_len, 0);
-	key(s, UI_KEY_ESC, 0);
-	key(s, UI_KEY_ESC, 0);
+	uifx_key(s, UI_KEY_ESC, 0);
+	uifx_key(s, UI_KEY_ESC, 0);
 	assert_int_equal(s->mem_mode, UI_MEM_LIST);
 	/* Locking mid-form wipes it all. */
-	key(s, UI_KEY_CHAR, 'a');
-	type(s, "Y");
-	assert_int_equal(key(s, UI_KEY_LOCK, 0), UI_ACT_LOCK);
+	uifx_key(s, UI_KEY_CHAR, 'a');
+	uifx_type(s, "Y");
+	assert_int_equal(uifx_key(s, UI_KEY_LOCK, 0), UI_ACT_LOCK);
 	ui_set_locked(s, "Locked");
 	assert_null(s->members);
 	assert_string_equal(s->add_name, "");
@@ -359,7 +312,7 @@ static void test_members_add_form(void **state)
 
 static void test_merge_markers_and_pending(void **state)
 {
-	fixture *f = *state;
+	ui_fixture *f = *state;
 	ui_state *s = &f->s;
 	const char *clean = "# Teléfonos\n\nLínea 2 ====== no es marca\n";
 	const char *marked = "a\n<<<<<<< A\nuno\n=======\ndos\n>>>>>>> B\nb";
@@ -379,17 +332,17 @@ static void test_merge_markers_and_pending(void **state)
 	d.marks = UI_MARK_MERGE;
 	assert_int_equal(ui_set_reader(s, &d, "x\n", 2), 0);
 	assert_true(has_hint(s, "m"));
-	assert_int_equal(key(s, UI_KEY_CHAR, 'm'), UI_ACT_MERGE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'm'), UI_ACT_MERGE);
 	/* The loop prepared it and asks; no wipes the text. */
 	text = strdup(marked);
 	ui_set_merge_pending(s, text, strlen(text), "Open the editor?");
 	assert_int_equal(s->confirm, UI_ACT_MERGE);
-	assert_int_equal(key(s, UI_KEY_CHAR, 'n'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'n'), UI_ACT_NONE);
 	assert_null(s->merge_text);
 	assert_non_null(strstr(s->msg, "merge"));
 	text = strdup(marked);
 	ui_set_merge_pending(s, text, strlen(text), "Open the editor?");
-	assert_int_equal(key(s, UI_KEY_CHAR, 'y'), UI_ACT_MERGE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'y'), UI_ACT_MERGE);
 	assert_non_null(s->merge_text); /* the loop edits it */
 	ui_set_locked(s, "Locked");
 	assert_null(s->merge_text);
@@ -400,10 +353,10 @@ static void test_merge_markers_and_pending(void **state)
 	d.marks = UI_MARK_MERGE;
 	ui_set_reader(s, &d, "x\n", 2);
 	assert_false(has_hint(s, "m"));
-	assert_int_equal(key(s, UI_KEY_CHAR, 'm'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'm'), UI_ACT_NONE);
 	s->role = 2;
 	s->doc.marks = 0;
-	assert_int_equal(key(s, UI_KEY_CHAR, 'm'), UI_ACT_NONE);
+	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'm'), UI_ACT_NONE);
 	assert_true(s->msg[0] != '\0');
 }
 
@@ -411,11 +364,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_progress_text),
-		cmocka_unit_test_setup_teardown(test_sync_screen, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_members_hidden_but_for_admins, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_members_list_remove_role, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_members_add_form, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_merge_markers_and_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_screen, uifx_setup, uifx_teardown),
+		cmocka_unit_test_setup_teardown(test_members_hidden_but_for_admins, uifx_setup, uifx_teardown),
+		cmocka_unit_test_setup_teardown(test_members_list_remove_role, uifx_setup, uifx_teardown),
+		cmocka_unit_test_setup_teardown(test_members_add_form, uifx_setup, uifx_teardown),
+		cmocka_unit_test_setup_teardown(test_merge_markers_and_pending, uifx_setup, uifx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
