@@ -325,17 +325,6 @@ static void open_reader(ui_state *s, int status, unsigned marks)
 	assert_int_equal(s->screen, UI_SCR_READER);
 }
 
-static int has_hint(const ui_state *s, const char *key_name)
-{
-	ui_hint h[16];
-	size_t n = ui_keybar(s, h, 16);
-
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(h[i].key, key_name) == 0)
-			return 1;
-	return 0;
-}
-
 static void test_reader_roles(void **state)
 {
 	ui_fixture *f = *state;
@@ -344,10 +333,10 @@ static void test_reader_roles(void **state)
 	unlock_as(s, 3); /* staff */
 	open_reader(s, 3, UI_MARK_ACK);
 	assert_string_equal(s->reader.lines.v[0].text, "Contraseñas");
-	assert_false(has_hint(s, "e"));
-	assert_false(has_hint(s, "a"));
-	assert_true(has_hint(s, "w"));
-	assert_true(has_hint(s, "^L"));
+	assert_false(uifx_has_hint(s, "e"));
+	assert_false(uifx_has_hint(s, "a"));
+	assert_true(uifx_has_hint(s, "w"));
+	assert_true(uifx_has_hint(s, "^L"));
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'e'), UI_ACT_NONE);
 	assert_true(s->msg[0] != '\0');
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'a'), UI_ACT_NONE);
@@ -362,22 +351,22 @@ static void test_reader_roles(void **state)
 
 	s->role = 2; /* editor, a draft */
 	open_reader(s, 1, 0);
-	assert_true(has_hint(s, "e"));
-	assert_true(has_hint(s, "s"));
-	assert_false(has_hint(s, "a"));
+	assert_true(uifx_has_hint(s, "e"));
+	assert_true(uifx_has_hint(s, "s"));
+	assert_false(uifx_has_hint(s, "a"));
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'e'), UI_ACT_EDIT);
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 's'), UI_ACT_NONE);
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'n'), UI_ACT_NONE); /* declined */
 	assert_int_equal(s->confirm, UI_ACT_NONE);
 
 	s->role = 1; /* admin */
-	assert_true(has_hint(s, "a"));
-	assert_true(has_hint(s, "x"));
+	assert_true(uifx_has_hint(s, "a"));
+	assert_true(uifx_has_hint(s, "x"));
 	uifx_key(s, UI_KEY_CHAR, 'a');
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'y'), UI_ACT_APPROVE);
 	/* A partner's reference document is read-only for everyone. */
 	open_reader(s, 3, UI_MARK_REFERENCE);
-	assert_false(has_hint(s, "e"));
+	assert_false(uifx_has_hint(s, "e"));
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'e'), UI_ACT_NONE);
 	assert_int_equal(uifx_key(s, UI_KEY_ESC, 0), UI_ACT_RELOAD);
 	assert_int_equal(s->screen, UI_SCR_HOME);
@@ -541,15 +530,6 @@ static policy_walk *walk_parsed(void)
 	return w;
 }
 
-/* The line of ls that starts with prefix, or -1. */
-static long line_with(const ui_lines *ls, const char *prefix)
-{
-	for (size_t i = 0; i < ls->n; i++)
-		if (strncmp(ls->v[i].text, prefix, strlen(prefix)) == 0)
-			return (long)i;
-	return -1;
-}
-
 static void walk_lines(const ui_state *s, ui_lines *ls, size_t *cur)
 {
 	ui_lines_clear(ls);
@@ -573,14 +553,14 @@ static void test_walkthrough_scores_first_tries(void **state)
 	assert_int_equal(s->screen, UI_SCR_WALK);
 	ui_lines_init(&ls);
 	walk_lines(s, &ls, &cur);
-	assert_true(line_with(&ls, "Walkthrough: Contraseñas") >= 0);
-	assert_true(line_with(&ls, "Step 1 of 2: Prepararse") >= 0);
-	assert_true(line_with(&ls, "Imagina que es real.") >= 0);
-	assert_true(line_with(&ls, "Question 1 of 2: ¿Qué traes") >= 0);
+	assert_true(uifx_line_with(&ls, "Walkthrough: Contraseñas") >= 0);
+	assert_true(uifx_line_with(&ls, "Step 1 of 2: Prepararse") >= 0);
+	assert_true(uifx_line_with(&ls, "Imagina que es real.") >= 0);
+	assert_true(uifx_line_with(&ls, "Question 1 of 2: ¿Qué traes") >= 0);
 	/* The cursor is a character, not only an attribute. */
-	assert_int_equal(cur, (size_t)line_with(&ls, "> 1) Una lista"));
-	assert_true(line_with(&ls, "  2) La tarjeta") >= 0);
-	assert_true(line_with(&ls, "Practice") < 0);
+	assert_int_equal(cur, (size_t)uifx_line_with(&ls, "> 1) Una lista"));
+	assert_true(uifx_line_with(&ls, "  2) La tarjeta") >= 0);
+	assert_true(uifx_line_with(&ls, "Practice") < 0);
 	/* Arrows move the cursor; Enter answers: wrong, explained. */
 	uifx_key(s, UI_KEY_DOWN, 0);
 	uifx_key(s, UI_KEY_DOWN, 0);
@@ -588,19 +568,19 @@ static void test_walkthrough_scores_first_tries(void **state)
 	assert_int_equal(s->walk_focus, 2);
 	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
 	walk_lines(s, &ls, &cur);
-	assert_true(line_with(&ls, "> 3) Tu celular con todos tus chats. (not "
+	assert_true(uifx_line_with(&ls, "> 3) Tu celular con todos tus chats. (not "
 	                      "this one)") >= 0);
-	assert_true(line_with(&ls, "Not quite. La tarjeta nunca") >= 0);
-	assert_true(line_with(&ls, "Try again") >= 0);
+	assert_true(uifx_line_with(&ls, "Not quite. La tarjeta nunca") >= 0);
+	assert_true(uifx_line_with(&ls, "Try again") >= 0);
 	/* The same wrong answer again is refused; then right. */
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, '3'), UI_ACT_NONE);
 	assert_true(s->msg[0] != '\0');
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, '2'), UI_ACT_NONE);
 	assert_true(s->walk_answered);
 	walk_lines(s, &ls, &cur);
-	assert_true(line_with(&ls, "Right. La tarjeta nunca") >= 0);
-	assert_true(line_with(&ls, "  2) La tarjeta de derechos. (right)") >= 0);
-	assert_int_equal(cur, (size_t)line_with(&ls, "Press Enter"));
+	assert_true(uifx_line_with(&ls, "Right. La tarjeta nunca") >= 0);
+	assert_true(uifx_line_with(&ls, "  2) La tarjeta de derechos. (right)") >= 0);
+	assert_int_equal(cur, (size_t)uifx_line_with(&ls, "Press Enter"));
 	/* Numbers mean nothing until Enter goes on. */
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, '1'), UI_ACT_NONE);
 	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
@@ -608,7 +588,7 @@ static void test_walkthrough_scores_first_tries(void **state)
 	assert_int_equal(s->walk_focus, 0);
 	assert_int_equal(s->walk_tried, 0u);
 	walk_lines(s, &ls, &cur);
-	assert_true(line_with(&ls, "Imagina") < 0); /* only before question 1 */
+	assert_true(uifx_line_with(&ls, "Imagina") < 0); /* only before question 1 */
 	/* Two right at the first try. */
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, '1'), UI_ACT_NONE);
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, ' '), UI_ACT_NONE);
@@ -622,8 +602,8 @@ static void test_walkthrough_scores_first_tries(void **state)
 	assert_int_equal(s->walk_total, 3);
 	ui_set_walk_result(s, "Recorded.");
 	walk_lines(s, &ls, &cur);
-	assert_true(line_with(&ls, "Done. Right at the first try: 2 of 3.") >= 0);
-	assert_true(line_with(&ls, "Recorded.") >= 0);
+	assert_true(uifx_line_with(&ls, "Done. Right at the first try: 2 of 3.") >= 0);
+	assert_true(uifx_line_with(&ls, "Recorded.") >= 0);
 	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
 	assert_int_equal(s->screen, UI_SCR_READER);
 	assert_null(s->walk);
@@ -643,9 +623,9 @@ static void test_walkthrough_leave_and_lock(void **state)
 	ui_set_walk(s, walk_parsed(), false);
 	ui_lines_init(&ls);
 	walk_lines(s, &ls, &cur);
-	assert_true(line_with(&ls, "Practice") >= 0);
+	assert_true(uifx_line_with(&ls, "Practice") >= 0);
 	ui_lines_clear(&ls);
-	assert_true(has_hint(s, "1-4"));
+	assert_true(uifx_has_hint(s, "1-4"));
 	/* Nothing answered: q leaves at once. */
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'q'), UI_ACT_NONE);
 	assert_int_equal(s->screen, UI_SCR_READER);

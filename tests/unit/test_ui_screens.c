@@ -24,26 +24,6 @@ static void unlock_as(ui_state *s, int role)
 	uifx_unlock(s, role, &d, 1);
 }
 
-static int has_hint(const ui_state *s, const char *key_name)
-{
-	ui_hint h[16];
-	size_t n = ui_keybar(s, h, 16);
-
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(h[i].key, key_name) == 0)
-			return 1;
-	return 0;
-}
-
-/* The line of ls that starts with prefix, or -1. */
-static long line_with(const ui_lines *ls, const char *prefix)
-{
-	for (size_t i = 0; i < ls->n; i++)
-		if (strncmp(ls->v[i].text, prefix, strlen(prefix)) == 0)
-			return (long)i;
-	return -1;
-}
-
 typedef int (*lines_fn)(const ui_state *s, size_t width, ui_lines *out,
                         size_t *cursor);
 
@@ -82,15 +62,15 @@ static void test_sync_screen(void **state)
 	ui_sync_sum sum;
 
 	unlock_as(s, 3); /* anyone may sync */
-	assert_true(has_hint(s, "^S"));
+	assert_true(uifx_has_hint(s, "^S"));
 	assert_int_equal(uifx_key(s, UI_KEY_CTRL, 's'), UI_ACT_NONE);
 	assert_int_equal(s->screen, UI_SCR_SYNC);
 	ui_lines_init(&ls);
 	lines_of(ui_sync_lines, s, &ls, &cur);
-	assert_int_equal(cur, (size_t)line_with(&ls, "> 1) Sync with a folder"));
+	assert_int_equal(cur, (size_t)uifx_line_with(&ls, "> 1) Sync with a folder"));
 	uifx_key(s, UI_KEY_DOWN, 0);
 	lines_of(ui_sync_lines, s, &ls, &cur);
-	assert_int_equal(cur, (size_t)line_with(&ls, "> 2) Export to a file"));
+	assert_int_equal(cur, (size_t)uifx_line_with(&ls, "> 2) Export to a file"));
 	/* Export offers a file name to accept. */
 	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NONE);
 	assert_int_equal(s->prompt, UI_PROMPT_PATH);
@@ -109,9 +89,9 @@ static void test_sync_screen(void **state)
 	/* The loop reports progress, then the result. */
 	ui_set_progress(s, 3, 4);
 	lines_of(ui_sync_lines, s, &ls, &cur);
-	assert_true(line_with(&ls, "Sync with a folder: working...") >= 0);
-	assert_true(line_with(&ls, "[") >= 0);
-	assert_non_null(strstr(ls.v[line_with(&ls, "[")].text, "] 75%"));
+	assert_true(uifx_line_with(&ls, "Sync with a folder: working...") >= 0);
+	assert_true(uifx_line_with(&ls, "[") >= 0);
+	assert_non_null(strstr(ls.v[uifx_line_with(&ls, "[")].text, "] 75%"));
 	memset(&sum, 0, sizeof sum);
 	sum.bundles = 2;
 	sum.objects = 7;
@@ -121,13 +101,13 @@ static void test_sync_screen(void **state)
 	ui_set_sync_result(s, 0, &sum, "", "Teléfonos");
 	assert_false(s->sync_busy);
 	lines_of(ui_sync_lines, s, &ls, &cur);
-	assert_true(line_with(&ls, "Sync with a folder: done") >= 0);
-	assert_true(line_with(&ls, "Bundles read from the folder: 2") >= 0);
-	assert_true(line_with(&ls, "New to this copy: 3") >= 0);
-	assert_true(line_with(&ls, "Documents created or changed: 1") >= 0);
-	assert_true(line_with(&ls, "Wrote /media/usb/x.amparo-bundle") >= 0);
-	assert_true(line_with(&ls, "Membership changes") < 0); /* none */
-	assert_true(line_with(&ls, "Edited in two copies, to merge now: "
+	assert_true(uifx_line_with(&ls, "Sync with a folder: done") >= 0);
+	assert_true(uifx_line_with(&ls, "Bundles read from the folder: 2") >= 0);
+	assert_true(uifx_line_with(&ls, "New to this copy: 3") >= 0);
+	assert_true(uifx_line_with(&ls, "Documents created or changed: 1") >= 0);
+	assert_true(uifx_line_with(&ls, "Wrote /media/usb/x.amparo-bundle") >= 0);
+	assert_true(uifx_line_with(&ls, "Membership changes") < 0); /* none */
+	assert_true(uifx_line_with(&ls, "Edited in two copies, to merge now: "
 	                      "Teléfonos.") >= 0);
 	/* The path is remembered for next time. */
 	uifx_key(s, UI_KEY_CHAR, '1');
@@ -136,9 +116,9 @@ static void test_sync_screen(void **state)
 	/* A failure says why and that nothing changed. */
 	ui_set_sync_result(s, -1, NULL, "There is no folder at /x.", "");
 	lines_of(ui_sync_lines, s, &ls, &cur);
-	assert_true(line_with(&ls, "Sync with a folder: failed") >= 0);
-	assert_true(line_with(&ls, "There is no folder at /x.") >= 0);
-	assert_true(line_with(&ls, "Nothing was changed.") >= 0);
+	assert_true(uifx_line_with(&ls, "Sync with a folder: failed") >= 0);
+	assert_true(uifx_line_with(&ls, "There is no folder at /x.") >= 0);
+	assert_true(uifx_line_with(&ls, "Nothing was changed.") >= 0);
 	ui_lines_clear(&ls);
 	/* Back home reloads the list; locking forgets the result. */
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'q'), UI_ACT_RELOAD);
@@ -167,13 +147,13 @@ static void test_members_hidden_but_for_admins(void **state)
 
 	for (int role = 2; role <= 3; role++) {
 		unlock_as(s, role);
-		assert_false(has_hint(s, "^U"));
+		assert_false(uifx_has_hint(s, "^U"));
 		assert_int_equal(uifx_key(s, UI_KEY_CTRL, 'u'), UI_ACT_NONE);
 		assert_true(s->msg[0] != '\0');
 		assert_int_equal(s->screen, UI_SCR_HOME);
 	}
 	unlock_as(s, 1);
-	assert_true(has_hint(s, "^U"));
+	assert_true(uifx_has_hint(s, "^U"));
 	assert_int_equal(uifx_key(s, UI_KEY_CTRL, 'u'), UI_ACT_MEMBERS);
 }
 
@@ -189,9 +169,9 @@ static void test_members_list_remove_role(void **state)
 	assert_int_equal(s->screen, UI_SCR_MEMBERS);
 	ui_lines_init(&ls);
 	lines_of(ui_members_lines, s, &ls, &cur);
-	assert_int_equal(cur, (size_t)line_with(&ls, "> Ana: admin (you)"));
-	assert_true(line_with(&ls, "  Bea: staff") >= 0);
-	assert_true(line_with(&ls, "  Carlos: editor (removed)") >= 0);
+	assert_int_equal(cur, (size_t)uifx_line_with(&ls, "> Ana: admin (you)"));
+	assert_true(uifx_line_with(&ls, "  Bea: staff") >= 0);
+	assert_true(uifx_line_with(&ls, "  Carlos: editor (removed)") >= 0);
 	/* Not yourself; not someone removed already. */
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'r'), UI_ACT_NONE);
 	assert_int_equal(s->confirm, UI_ACT_NONE);
@@ -211,8 +191,8 @@ static void test_members_list_remove_role(void **state)
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'c'), UI_ACT_NONE);
 	assert_int_equal(s->mem_mode, UI_MEM_ROLE);
 	lines_of(ui_members_lines, s, &ls, &cur);
-	assert_true(line_with(&ls, "New role for Bea:") >= 0);
-	assert_int_equal(cur, (size_t)line_with(&ls, "> 3) staff"));
+	assert_true(uifx_line_with(&ls, "New role for Bea:") >= 0);
+	assert_int_equal(cur, (size_t)uifx_line_with(&ls, "> 3) staff"));
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, '3'), UI_ACT_NONE);
 	assert_int_equal(s->mem_mode, UI_MEM_LIST);
 	uifx_key(s, UI_KEY_CHAR, 'c');
@@ -238,7 +218,7 @@ static void test_members_add_form(void **state)
 	ui_set_members(s, three_members(), 3);
 	uifx_key(s, UI_KEY_CHAR, 'a');
 	assert_int_equal(s->mem_mode, UI_MEM_ADD);
-	assert_true(has_hint(s, "Enter"));
+	assert_true(uifx_has_hint(s, "Enter"));
 	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_NONE); /* no name */
 	assert_int_equal(s->add_step, 0);
 	uifx_type(s, "Lucía ?q"); /* '?' and 'q' are part of the name here */
@@ -251,7 +231,7 @@ static void test_members_add_form(void **state)
 	assert_int_equal(s->add_step, 1);
 	ui_lines_init(&ls);
 	lines_of(ui_members_lines, s, &ls, &cur);
-	assert_int_equal(cur, (size_t)line_with(&ls, "> 3) staff"));
+	assert_int_equal(cur, (size_t)uifx_line_with(&ls, "> 3) staff"));
 	uifx_key(s, UI_KEY_CHAR, '2');
 	assert_int_equal(s->add_role, 2);
 	assert_int_equal(s->add_step, 2);
@@ -273,9 +253,9 @@ static void test_members_add_form(void **state)
 	lines_of(ui_members_lines, s, &ls, &cur);
 	for (size_t i = 0; i < ls.n; i++)
 		assert_null(strstr(ls.v[i].text, "corta"));
-	assert_true(line_with(&ls, "Name: Lucía") >= 0);
-	assert_true(line_with(&ls, "Role: editor") >= 0);
-	assert_int_equal(cur, (size_t)line_with(&ls, "The same again:"));
+	assert_true(uifx_line_with(&ls, "Name: Lucía") >= 0);
+	assert_true(uifx_line_with(&ls, "Role: editor") >= 0);
+	assert_int_equal(cur, (size_t)uifx_line_with(&ls, "The same again:"));
 	assert_int_equal(uifx_key(s, UI_KEY_ENTER, 0), UI_ACT_MEMBER_ADD);
 	assert_string_equal(s->add_name, "Lucía");
 	assert_string_equal(s->pass, "corta pero más larga");
@@ -331,7 +311,7 @@ static void test_merge_markers_and_pending(void **state)
 	d.status = 1;
 	d.marks = UI_MARK_MERGE;
 	assert_int_equal(ui_set_reader(s, &d, "x\n", 2), 0);
-	assert_true(has_hint(s, "m"));
+	assert_true(uifx_has_hint(s, "m"));
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'm'), UI_ACT_MERGE);
 	/* The loop prepared it and asks; no wipes the text. */
 	text = strdup(marked);
@@ -352,7 +332,7 @@ static void test_merge_markers_and_pending(void **state)
 	d.category = strdup("general");
 	d.marks = UI_MARK_MERGE;
 	ui_set_reader(s, &d, "x\n", 2);
-	assert_false(has_hint(s, "m"));
+	assert_false(uifx_has_hint(s, "m"));
 	assert_int_equal(uifx_key(s, UI_KEY_CHAR, 'm'), UI_ACT_NONE);
 	s->role = 2;
 	s->doc.marks = 0;

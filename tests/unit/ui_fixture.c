@@ -74,3 +74,22 @@ void uifx_unlock(ui_state *s, int role, const ui_doc *docs, size_t n)
 	ui_set_unlocked(s, "Ana", role);
 	ui_set_docs(s, d, n);
 }
+
+int uifx_has_hint(const ui_state *s, const char *key_name)
+{
+	ui_hint h[16];
+	size_t n = ui_keybar(s, h, 16);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(h[i].key, key_name) == 0)
+			return 1;
+	return 0;
+}
+
+long uifx_line_with(const ui_lines *ls, const char *prefix)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		if (strncmp(ls->v[i].text, prefix, strlen(prefix)) == 0)
+			return (long)i;
+	return -1;
+}

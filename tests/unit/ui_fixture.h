@@ -1,6 +1,7 @@
 /* ui_fixture: helpers shared by the tests of the TUI's model (test_ui.c,
  * test_ui_screens.c): a fresh ui_state for each test, keys and typed text
- * in, document rows. No terminal, no vault. Include after cmocka.h. */
+ * in, document rows, and what the key bar and the display lines show. No
+ * terminal, no vault. Include after cmocka.h. */
 #ifndef AMPARO_UI_FIXTURE_H
 #define AMPARO_UI_FIXTURE_H
 
@@ -30,5 +31,10 @@ ui_doc uifx_doc(const char *id, const char *title, const char *cat,
 /* Unlock s as "Ana" with role, then give it a copy of the n rows of docs
  * (the rows' strings pass to s). */
 void uifx_unlock(ui_state *s, int role, const ui_doc *docs, size_t n);
+
+/* Whether the key bar of s shows key_name ("^L", "q", ...). */
+int uifx_has_hint(const ui_state *s, const char *key_name);
+/* The line of ls that starts with prefix, or -1. */
+long uifx_line_with(const ui_lines *ls, const char *prefix);
 
 #endif
