@@ -29,6 +29,32 @@ int bench_path_join(char *out, size_t n, const char *dir, const char *name,
 	return 0;
 }
 
+/* --- Arguments -------------------------------------------------------- */
+
+int bench_parse_args(int argc, char **argv, int reuse_ok,
+                     void (*usage)(FILE *to), bench_args *a)
+{
+	memset(a, 0, sizeof *a);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--quick") == 0) {
+			a->quick = 1;
+		} else if (strcmp(argv[i], "--keep") == 0) {
+			a->keep = 1;
+		} else if (reuse_ok && strcmp(argv[i], "--reuse") == 0) {
+			a->reuse = a->keep = 1;
+		} else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
+			a->dir = argv[++i];
+		} else if (strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 1;
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	return 0;
+}
+
 /* --- Clocks and medians -------------------------------------------------- */
 
 double bench_clock(clockid_t id)

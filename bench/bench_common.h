@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "vault_int.h"
@@ -26,6 +27,21 @@ int bench_fail(bench_err *err, const char *fmt, ...)
 /* out = dir "/" name; -1 with err set when it does not fit. */
 int bench_path_join(char *out, size_t n, const char *dir, const char *name,
                     bench_err *err);
+
+/* --- Arguments -------------------------------------------------------- */
+
+typedef struct {
+	int quick;         /* a short run (the CTest smoke test) */
+	int keep;          /* leave the files in dir */
+	int reuse;         /* time what a --keep run left in dir */
+	const char *dir;   /* NULL: a new temporary folder */
+} bench_args;
+
+/* --quick, --keep, --dir DIR, --help, and --reuse (which implies --keep)
+ * when reuse_ok. 0: run; 1: --help, usage printed to stdout; 2: a usage
+ * error, usage printed to stderr. */
+int bench_parse_args(int argc, char **argv, int reuse_ok,
+                     void (*usage)(FILE *to), bench_args *a);
 
 /* --- Clocks and medians -------------------------------------------------- */
 

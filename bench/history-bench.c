@@ -802,29 +802,15 @@ static void usage(FILE *to)
 /* 0: run; 1: --help printed; 2: usage error. */
 static int parse_args(int argc, char **argv, config *cfg)
 {
-	*cfg = (config){.docs = 1000, .revs = 100, .status_every = 20,
-	                .trials = 11, .verify_trials = 3, .sigs = 20000};
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--quick") == 0) {
-			cfg->quick = 1;
-			cfg->docs = 10;
-			cfg->trials = 5;
-			cfg->sigs = 2000;
-		} else if (strcmp(argv[i], "--keep") == 0) {
-			cfg->keep = 1;
-		} else if (strcmp(argv[i], "--reuse") == 0) {
-			cfg->reuse = cfg->keep = 1;
-		} else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
-			cfg->dir = argv[++i];
-		} else if (strcmp(argv[i], "--help") == 0) {
-			usage(stdout);
-			return 1;
-		} else {
-			usage(stderr);
-			return 2;
-		}
-	}
-	return 0;
+	bench_args a;
+	int rc = bench_parse_args(argc, argv, 1, usage, &a);
+
+	*cfg = (config){.docs = a.quick ? 10 : 1000, .revs = 100,
+	                .status_every = 20, .trials = a.quick ? 5 : 11,
+	                .verify_trials = 3, .sigs = a.quick ? 2000 : 20000,
+	                .quick = a.quick, .keep = a.keep, .reuse = a.reuse,
+	                .dir = a.dir};
+	return rc;
 }
 
 /* How many documents' final text holds word: what search must find. */

@@ -535,27 +535,16 @@ static void usage(FILE *to)
 /* 0: run; 1: --help printed; 2: usage error. */
 static int parse_args(int argc, char **argv, config *cfg)
 {
+	bench_args a;
+	int rc = bench_parse_args(argc, argv, 0, usage, &a);
+
 	memset(cfg, 0, sizeof *cfg);
-	cfg->docs = 100;
-	cfg->revs = 100;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--quick") == 0) {
-			cfg->quick = 1;
-			cfg->docs = 10;
-			cfg->revs = 50;
-		} else if (strcmp(argv[i], "--keep") == 0) {
-			cfg->keep = 1;
-		} else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
-			cfg->dir = argv[++i];
-		} else if (strcmp(argv[i], "--help") == 0) {
-			usage(stdout);
-			return 1;
-		} else {
-			usage(stderr);
-			return 2;
-		}
-	}
-	return 0;
+	cfg->docs = a.quick ? 10 : 100;
+	cfg->revs = a.quick ? 50 : 100;
+	cfg->quick = a.quick;
+	cfg->keep = a.keep;
+	cfg->dir = a.dir;
+	return rc;
 }
 
 static int run(config *cfg, bench_err *err)
