@@ -571,6 +571,14 @@ vault_status store_put(vault *v, obj *o, uint8_t id_out[OBJ_ID_BYTES],
 	return rc;
 }
 
+int store_member_role(vault *v, const uint8_t vid[OBJ_VAULT_BYTES],
+                      const uint8_t key[OBJ_KEY_BYTES])
+{
+	int action = 0, role = role_at(v, vid, key, INT64_MAX, &action);
+
+	return action == MEMBER_REMOVE ? 0 : role;
+}
+
 int store_member_active(vault *v, const uint8_t vid[OBJ_VAULT_BYTES],
                         const uint8_t key[OBJ_KEY_BYTES], int64_t t)
 {

@@ -171,6 +171,23 @@ static int64_t slot_changed(vault *v, const uint8_t id[SLOT_ID_BYTES])
 
 /* §4.3: key slots from another copy of this vault: new members' slots are
  * installed, newer passphrases replace older ones. */
+/* 1 if slot id sid is bound in this copy to a member other than key. */
+static int slot_bound_elsewhere(vault *v, const uint8_t *sid,
+                                const uint8_t key[OBJ_KEY_BYTES])
+{
+	sqlite3_stmt *st = NULL;
+	int other = 0;
+
+	if (db_prepare(v->db, "SELECT 1 FROM members WHERE slot_id = :s AND"
+	               " key != :k", &st, NULL) == VAULT_OK) {
+		db_bind_blob(st, ":s", sid, SLOT_ID_BYTES);
+		db_bind_blob(st, ":k", key, OBJ_KEY_BYTES);
+		other = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return other;
+}
+
 static vault_status apply_slots(vault *v, const manifest *m, uint64_t *count,
                                 vault_err *err)
 {
@@ -179,6 +196,9 @@ static vault_status apply_slots(vault *v, const manifest *m, uint64_t *count,
 	vault_status rc = VAULT_OK;
 	sqlite3_stmt *st = NULL;
 	int changed = 0;
+
+	int signer_admin = store_member_role(v, m->vault_id, m->signer) ==
+	                   ROLE_ADMIN;
 
 	hdr_encode(&h, NULL, enc);
 	for (uint32_t r = 0; r < m->ns && rc == VAULT_OK; r++) {
@@ -190,6 +210,15 @@ static vault_status apply_slots(vault *v, const manifest *m, uint64_t *count,
 
 		if (rec[0] != SLOT_PASSPHRASE ||
 		    !store_member_active(v, v->header.vault_id, key, INT64_MAX))
+			continue;
+		/* A member may bring their own slot (a passphrase changed in
+		 * another copy); only an admin, who adds members, brings
+		 * others'. And a slot id already bound to one member never
+		 * passes to another: a record cannot take over someone's slot
+		 * (security review, proposal B). */
+		if (!signer_admin && memcmp(key, m->signer, OBJ_KEY_BYTES) != 0)
+			continue;
+		if (slot_bound_elsewhere(v, sid, key))
 			continue;
 		for (unsigned i = 0; i < HDR_SLOTS; i++)
 			if (h.slots[i].state != SLOT_EMPTY &&

@@ -192,6 +192,9 @@ vault_status store_insert_checked(vault *v, const uint8_t id[OBJ_ID_BYTES],
                                   const obj *o, const uint8_t *data, size_t len,
                                   const uint8_t sig[OBJ_SIG_BYTES], int *added,
                                   vault_err *err);
+/* The current role of key in vault vid, 0 if not (or no longer) a member. */
+int store_member_role(vault *v, const uint8_t vid[OBJ_VAULT_BYTES],
+                      const uint8_t key[OBJ_KEY_BYTES]);
 /* 1 if key is a member of vault vid (not removed) at time t. */
 int store_member_active(vault *v, const uint8_t vid[OBJ_VAULT_BYTES],
                         const uint8_t key[OBJ_KEY_BYTES], int64_t t);

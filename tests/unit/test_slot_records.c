@@ -62,6 +62,52 @@ static int64_t int_of(vault *v, const char *sql)
 	return x;
 }
 
+/* A bundle from b (signed by b's member) carrying one junk slot record
+ * that names member key and slot id sid, stamped as the newest change,
+ * sealed to addr. */
+static void write_slot_bundle(vault *b, const uint8_t addr[32],
+                              const uint8_t key[OBJ_KEY_BYTES],
+                              const uint8_t sid[SLOT_ID_BYTES], int64_t time,
+                              const char *path)
+{
+	static const uint8_t head[5] = {'A', 'M', 'P', 'M', MANIFEST_VERSION};
+	uint8_t flags = MANIFEST_SLOTS, rec[HDR_SLOT_SIZE], sig[OBJ_SIG_BYTES];
+	bbuf plain = {0}, file = {0};
+	ac_kdf_params kdf;
+	vault_err err = {0};
+
+	ac_kdf_test_params(&kdf);
+	bbuf_put(&plain, head, 5);
+	bbuf_put(&plain, b->header.vault_id, VAULT_ID_BYTES);
+	bbuf_put(&plain, b->mk->sign_pk, OBJ_KEY_BYTES);
+	bbuf_i64(&plain, time);
+	bbuf_put(&plain, &flags, 1);
+	bbuf_u32(&plain, 0); /* no objects */
+	bbuf_u32(&plain, 0); /* no prerequisites */
+	bbuf_u32(&plain, 1); /* one slot record */
+	ac_random(rec, sizeof rec);
+	memset(rec, 0, 40);
+	rec[0] = SLOT_PASSPHRASE;
+	rec[8] = (uint8_t)kdf.opslimit;
+	rec[16] = (uint8_t)(kdf.memlimit);
+	rec[17] = (uint8_t)(kdf.memlimit >> 8);
+	rec[18] = (uint8_t)(kdf.memlimit >> 16);
+	memcpy(rec + 112, sid, SLOT_ID_BYTES);
+	bbuf_put(&plain, rec, sizeof rec);
+	bbuf_put(&plain, key, OBJ_KEY_BYTES);
+	bbuf_i64(&plain, INT64_MAX);
+	ac_sign(sig, plain.p, plain.len, b->mk->sign_sk);
+	bbuf_put(&plain, sig, sizeof sig);
+	assert_false(plain.failed);
+	assert_int_equal(bundle_seal(plain.p, plain.len,
+	                             (const uint8_t (*)[32])addr, 1, &file,
+	                             NULL, NULL, &err), VAULT_OK);
+	assert_int_equal(bundle_write_file(path, file.p, file.len, &err),
+	                 VAULT_OK);
+	free(plain.p);
+	free(file.p);
+}
+
 static void test_removed_member_cannot_replace_slots(void **state)
 {
 	char *dir = fx_dir_new();
@@ -73,8 +119,6 @@ static void test_removed_member_cannot_replace_slots(void **state)
 	ac_kdf_params kdf;
 	vault_sync_summary sum;
 	vault_err err = {0};
-	bbuf plain = {0}, file = {0};
-	uint8_t rec[HDR_SLOT_SIZE], sig[OBJ_SIG_BYTES];
 	int64_t added;
 	vault_status rc;
 	vault *v, *b;
@@ -106,42 +150,7 @@ static void test_removed_member_cannot_replace_slots(void **state)
 	blob_of(b, "SELECT value FROM meta WHERE key = 'address_pk'", old_addr,
 	        32);
 	added = int_of(b, "SELECT added FROM members WHERE name = 'bob'");
-	{
-		static const uint8_t head[5] = {'A', 'M', 'P', 'M', MANIFEST_VERSION};
-		uint8_t flags = MANIFEST_SLOTS;
-
-		bbuf_put(&plain, head, 5);
-		bbuf_put(&plain, b->header.vault_id, VAULT_ID_BYTES);
-		bbuf_put(&plain, b->mk->sign_pk, OBJ_KEY_BYTES);
-		bbuf_i64(&plain, added);
-		bbuf_put(&plain, &flags, 1);
-		bbuf_u32(&plain, 0); /* no objects */
-		bbuf_u32(&plain, 0); /* no prerequisites */
-		bbuf_u32(&plain, 1); /* one slot record */
-		ac_random(rec, sizeof rec);
-		memset(rec, 0, 40);
-		rec[0] = SLOT_PASSPHRASE;
-		rec[8] = (uint8_t)kdf.opslimit;
-		rec[16] = (uint8_t)(kdf.memlimit);
-		rec[17] = (uint8_t)(kdf.memlimit >> 8);
-		rec[18] = (uint8_t)(kdf.memlimit >> 16);
-		memcpy(rec + 112, alice_slot, SLOT_ID_BYTES);
-		bbuf_put(&plain, rec, sizeof rec);
-		bbuf_put(&plain, alice, OBJ_KEY_BYTES);
-		bbuf_i64(&plain, INT64_MAX);
-		ac_sign(sig, plain.p, plain.len, b->mk->sign_sk);
-		bbuf_put(&plain, sig, sizeof sig);
-		assert_false(plain.failed);
-	}
-	vault_close(b);
-	assert_int_equal(bundle_seal(plain.p, plain.len,
-	                             (const uint8_t (*)[32])old_addr, 1, &file,
-	                             NULL, NULL, &err), VAULT_OK);
-	assert_int_equal(bundle_write_file(bundle, file.p, file.len, &err),
-	                 VAULT_OK);
-	free(plain.p);
-	free(file.p);
-
+	write_slot_bundle(b, old_addr, alice, alice_slot, added, bundle);
 	/* Alice imports it (or finds it in the sync folder). Whatever the
 	 * answer, she must still open her vault. */
 	v = fx_open(ours);
@@ -160,10 +169,60 @@ static void test_removed_member_cannot_replace_slots(void **state)
 	fx_dir_free(dir);
 }
 
+/* A current staff member cannot replace another member's slot either:
+ * neither by naming that member's key nor by reusing their slot id with
+ * their own key. Only their own slot, or an admin's records, pass. */
+static void test_staff_cannot_replace_others_slots(void **state)
+{
+	char *dir = fx_dir_new();
+	char *ours = fx_path(dir, "ours.vault");
+	char *bundle = fx_path(dir, "junk.amparo-bundle");
+	uint8_t alice[OBJ_KEY_BYTES], alice_slot[SLOT_ID_BYTES], addr[32];
+	vault_sync_summary sum;
+	vault_err err = {0};
+	ac_kdf_params kdf;
+	vault *v, *b;
+
+	(void)state;
+	assert_int_equal(ac_init(), AC_OK);
+	ac_kdf_test_params(&kdf);
+	fx_create(ours);
+	v = fx_open(ours);
+	assert_int_equal(vault_member_add(v, "bob", ROLE_STAFF, BOB_PASS,
+	                                  BOB_PASSLEN, &kdf, &err), VAULT_OK);
+	vault_close(v);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(vault_open(ours, BOB_PASS, BOB_PASSLEN, 0, &b,
+		                            &err), VAULT_OK);
+		blob_of(b, "SELECT key FROM members WHERE name = 'alice'", alice,
+		        OBJ_KEY_BYTES);
+		blob_of(b, "SELECT slot_id FROM members WHERE name = 'alice'",
+		        alice_slot, SLOT_ID_BYTES);
+		blob_of(b, "SELECT value FROM meta WHERE key = 'address_pk'", addr,
+		        32);
+		/* Round 0: alice's key and slot id. Round 1: bob's own key
+		 * with alice's slot id. */
+		write_slot_bundle(b, addr, round == 0 ? alice : b->mk->sign_pk,
+		                  alice_slot, vault_now(), bundle);
+		vault_close(b);
+		v = fx_open(ours);
+		(void)vault_import(v, bundle, NULL, NULL, &sum, &err);
+		vault_close(v);
+		unlink(bundle);
+		assert_int_equal(vault_open(ours, FX_PASS, FX_PASSLEN, 0, &v, &err),
+		                 VAULT_OK);
+		vault_close(v);
+	}
+	free(ours);
+	free(bundle);
+	fx_dir_free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_removed_member_cannot_replace_slots),
+		cmocka_unit_test(test_staff_cannot_replace_others_slots),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
