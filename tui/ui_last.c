@@ -10,13 +10,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The state file's path into out; with mkdirs, create its folders. */
+/* The state file's path into out; with mkdirs, create its folders.
+ * AMPARO_NO_LAST=1 turns the memory off: the file names where a vault is
+ * (docs/threat-model.md), which on a seized laptop says that one exists. */
 static int state_file(char *out, size_t cap, int mkdirs)
 {
 	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	const char *off = getenv("AMPARO_NO_LAST");
 	char dir[PATH_MAX];
 	int n;
 
+	if (off != NULL && *off != '\0' && strcmp(off, "0") != 0)
+		return -1;
 	if (xdg != NULL && xdg[0] == '/')
 		n = snprintf(dir, sizeof dir, "%s", xdg);
 	else if (home != NULL && home[0] == '/')
