@@ -360,11 +360,24 @@ static vault_status import_file(vault *v, const char *path, sync_idset *ids,
 	if (rc == VAULT_OK)
 		rc = db_begin(v, err);
 	if (rc == VAULT_OK) {
+		hdr saved = v->header;
+
 		rc = apply(v, &m, sum, err);
 		if (rc == VAULT_OK)
 			rc = db_commit(v, err);
 		else
 			db_rollback(v);
+		/* Slots are written to the header inside the transaction;
+		 * when it does not commit, nothing may stay changed. */
+		if (rc != VAULT_OK &&
+		    memcmp(saved.slots, v->header.slots, sizeof saved.slots) != 0) {
+			vault_err again = {0};
+
+			saved.generation = v->header.generation;
+			v->header = saved;
+			(void)vault_header_write(v, &again);
+		}
+		ac_wipe(&saved, sizeof saved);
 	}
 	if (rc == VAULT_OK && progress != NULL)
 		progress(m.n, m.n, ctx);
