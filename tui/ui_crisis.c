@@ -122,6 +122,7 @@ static int load_state(ui_app *a, crisis_state *st)
 {
 	vault_err err = {0};
 
+	memset(st, 0, sizeof *st);
 	if (crisis_state_load(a->v, protocol(a)->id, st, &err) != VAULT_OK) {
 		ui_act_fail(a, &err);
 		return -1;

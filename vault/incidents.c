@@ -70,7 +70,7 @@ static vault_status find_incident(vault *v, const char *ref, obj *open_o,
 	int n = 0, closed = 0;
 	size_t i;
 
-	for (i = 0; ref[i] && i < sizeof p - 1; i++) {
+	for (i = 0; i < sizeof p - 1 && ref[i]; i++) {
 		if (!isxdigit((unsigned char)ref[i]))
 			return vault_fail(err, VAULT_ENOTFOUND, "\"%s\" is not an "
 			                  "incident id", ref);
