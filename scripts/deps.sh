@@ -4,7 +4,7 @@
 set -eu
 pkgs="build-essential cmake pkg-config libsodium-dev libsqlite3-dev sqlite3
 libncurses-dev libcmocka-dev gettext tmux clang libclang-rt-14-dev sqlcipher
-age pandoc python3 e2fsprogs util-linux"
+age pandoc python3 e2fsprogs util-linux cppcheck"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
