@@ -151,6 +151,7 @@ static void test_removed_member_cannot_replace_slots(void **state)
 	        32);
 	added = int_of(b, "SELECT added FROM members WHERE name = 'bob'");
 	write_slot_bundle(b, old_addr, alice, alice_slot, added, bundle);
+	vault_close(b);
 	/* Alice imports it (or finds it in the sync folder). Whatever the
 	 * answer, she must still open her vault. */
 	v = fx_open(ours);
