@@ -181,18 +181,23 @@ vault_status db_commit(vault *v, vault_err *err)
 	if (--v->txn_depth > 0)
 		return VAULT_OK;
 	if (v->txn_failed) {
+		v->role_now.valid = 0;
 		db_exec(v->db, "ROLLBACK", NULL);
 		return vault_fail(err, VAULT_EIO, "an inner step failed; "
 		                  "nothing was changed");
 	}
 	rc = db_exec(v->db, "COMMIT", err);
-	if (rc != VAULT_OK)
+	if (rc != VAULT_OK) {
 		sqlite3_exec(v->db, "ROLLBACK", NULL, NULL, NULL);
+		v->role_now.valid = 0;
+	}
 	return rc;
 }
 
 void db_rollback(vault *v)
 {
+	/* What was learnt inside the transaction goes with it. */
+	v->role_now.valid = 0;
 	if (v->txn_depth <= 0)
 		return;
 	if (--v->txn_depth > 0) {

@@ -203,8 +203,9 @@ char *store_member_name(vault *v, const uint8_t key[OBJ_KEY_BYTES]);
 
 /* Run fn(ctx, i) for every i in [0, n) on both cores (verify.c). */
 void vault_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx);
-/* The same in the background: fn(ctx, i) for i in [from, to) on worker
- * threads while the caller does something else; vault_job_join waits. */
+/* The same in the background: fn(ctx, i) for i in [from, to) on one or
+ * two worker threads while the caller does something else; vault_job_join
+ * waits. */
 typedef struct {
 	void (*fn)(void *ctx, size_t i);
 	void *ctx;
@@ -215,7 +216,7 @@ typedef struct {
 	vault_job_part w[2];
 	int started[2];
 } vault_job;
-void vault_job_start(vault_job *j, size_t from, size_t to,
+void vault_job_start(vault_job *j, size_t from, size_t to, int workers,
                      void (*fn)(void *ctx, size_t i), void *ctx);
 void vault_job_join(vault_job *j);
 /* While importing: defer document rows until store_batch_end, which
@@ -263,6 +264,12 @@ struct vault {
 	int role;
 	member_keys *mk;     /* the acting member's keys, guarded memory */
 	int batch;           /* importing: document rows refreshed at the end */
+	struct {
+		int valid;
+		uint8_t vault[OBJ_VAULT_BYTES], key[OBJ_KEY_BYTES];
+		int role, action;
+	} role_now;          /* the last current-role answer (role_at, now);
+	                        forgotten whenever a member event is stored */
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;

@@ -381,18 +381,21 @@ static void *run_job(void *arg)
 	return NULL;
 }
 
-void vault_job_start(vault_job *j, size_t from, size_t to,
+void vault_job_start(vault_job *j, size_t from, size_t to, int workers,
                      void (*fn)(void *ctx, size_t i), void *ctx)
 {
 	size_t n = to - from;
 
+	if (workers < 1 || workers > 2)
+		workers = 2;
 	for (int t = 0; t < 2; t++) {
 		j->w[t].fn = fn;
 		j->w[t].ctx = ctx;
-		j->w[t].from = from + n * (size_t)t / 2;
-		j->w[t].to = from + n * (size_t)(t + 1) / 2;
-		j->started[t] = pthread_create(&j->th[t], NULL, run_job,
-		                               &j->w[t]) == 0;
+		j->w[t].from = from + n * (size_t)t / (size_t)workers;
+		j->w[t].to = t < workers ? from + n * (size_t)(t + 1) / (size_t)workers
+		                         : j->w[t].from;
+		j->started[t] = t < workers && pthread_create(&j->th[t], NULL, run_job,
+		                                              &j->w[t]) == 0;
 	}
 }
 
@@ -439,7 +442,7 @@ vault_status vault_verify(vault *v, vault_problem_fn fn, void *ctx,
 	while (rc == VAULT_OK && n > 0) {
 		item *swap;
 
-		vault_job_start(&job, 0, n, check_one, cur);
+		vault_job_start(&job, 0, n, 2, check_one, cur);
 		n_next = 0;
 		if (n == BATCH)
 			rc = read_batch(v, all, &seq, next, &n_next, err);
