@@ -182,6 +182,7 @@ vault_status db_commit(vault *v, vault_err *err)
 		return VAULT_OK;
 	if (v->txn_failed) {
 		v->role_now.valid = 0;
+		memset(v->doc_owner, 0, sizeof v->doc_owner);
 		db_exec(v->db, "ROLLBACK", NULL);
 		return vault_fail(err, VAULT_EIO, "an inner step failed; "
 		                  "nothing was changed");
@@ -190,6 +191,7 @@ vault_status db_commit(vault *v, vault_err *err)
 	if (rc != VAULT_OK) {
 		sqlite3_exec(v->db, "ROLLBACK", NULL, NULL, NULL);
 		v->role_now.valid = 0;
+		memset(v->doc_owner, 0, sizeof v->doc_owner);
 	}
 	return rc;
 }
@@ -198,6 +200,7 @@ void db_rollback(vault *v)
 {
 	/* What was learnt inside the transaction goes with it. */
 	v->role_now.valid = 0;
+	memset(v->doc_owner, 0, sizeof v->doc_owner);
 	if (v->txn_depth <= 0)
 		return;
 	if (--v->txn_depth > 0) {

@@ -94,7 +94,13 @@ static int doc_vault(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 {
 	sqlite3_stmt *st = NULL;
 	int found = 0;
+	unsigned slot = doc[0] % (sizeof v->doc_owner / sizeof v->doc_owner[0]);
 
+	if (v->doc_owner[slot].valid &&
+	    memcmp(v->doc_owner[slot].doc, doc, OBJ_DOC_BYTES) == 0) {
+		memcpy(vid, v->doc_owner[slot].vault, OBJ_VAULT_BYTES);
+		return 1;
+	}
 	if (db_cached(v, "SELECT vault FROM revisions WHERE doc = :d LIMIT 1",
 	               &st, NULL) == VAULT_OK) {
 		db_bind_blob(st, ":d", doc, OBJ_DOC_BYTES);
@@ -104,6 +110,11 @@ static int doc_vault(vault *v, const uint8_t doc[OBJ_DOC_BYTES],
 			found = 1;
 		}
 		db_done(v, st);
+	}
+	if (found) {
+		v->doc_owner[slot].valid = 1;
+		memcpy(v->doc_owner[slot].doc, doc, OBJ_DOC_BYTES);
+		memcpy(v->doc_owner[slot].vault, vid, OBJ_VAULT_BYTES);
 	}
 	return found;
 }

@@ -271,6 +271,12 @@ struct vault {
 	} role_now;          /* the last current-role answer (role_at, now);
 	                        forgotten whenever a member event is stored */
 	struct {
+		int valid;
+		uint8_t doc[OBJ_DOC_BYTES], vault[OBJ_VAULT_BYTES];
+	} doc_owner[64];     /* document -> owning vault, as found (store.c);
+	                        a document's owner never changes, but a
+	                        rollback can take a first revision away */
+	struct {
 		const char *sql;
 		sqlite3_stmt *st;
 	} cache[48];         /* db_cached */
