@@ -75,13 +75,11 @@ static int collect_doc(const vault_doc *d, void *ctx)
 	ui_doc *e;
 
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		ui_doc *v = realloc(l->v, cap * sizeof *v);
+		void *grown = ui_grow(l->v, &l->cap, sizeof *l->v);
 
-		if (v == NULL)
+		if (grown == NULL)
 			return 1;
-		l->v = v;
-		l->cap = cap;
+		l->v = grown;
 	}
 	e = &l->v[l->n];
 	memset(e, 0, sizeof *e);
@@ -193,13 +191,11 @@ static int collect_status(const vault_doc *d, void *ctx)
 		return 0;
 	l->oom = true;
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 32;
-		ui_status_doc *v = realloc(l->v, cap * sizeof *v);
+		void *grown = ui_grow(l->v, &l->cap, sizeof *l->v);
 
-		if (v == NULL)
+		if (grown == NULL)
 			return 1;
-		l->v = v;
-		l->cap = cap;
+		l->v = grown;
 	}
 	e = &l->v[l->n++];
 	memset(e, 0, sizeof *e);
@@ -254,13 +250,11 @@ static int collect_hit(const vault_hit *h, void *ctx)
 	hit_list *l = ctx;
 
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		ui_hit *v = realloc(l->v, cap * sizeof *v);
+		void *grown = ui_grow(l->v, &l->cap, sizeof *l->v);
 
-		if (v == NULL)
+		if (grown == NULL)
 			return 1;
-		l->v = v;
-		l->cap = cap;
+		l->v = grown;
 	}
 	memset(&l->v[l->n], 0, sizeof l->v[l->n]);
 	snprintf(l->v[l->n].id, sizeof l->v[l->n].id, "%s", h->id);
@@ -438,13 +432,11 @@ static int collect_rev(const vault_rev *r, void *ctx)
 	ui_rev *e;
 
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 32;
-		ui_rev *v = realloc(l->v, cap * sizeof *v);
+		void *grown = ui_grow(l->v, &l->cap, sizeof *l->v);
 
-		if (v == NULL)
+		if (grown == NULL)
 			return 1;
-		l->v = v;
-		l->cap = cap;
+		l->v = grown;
 	}
 	e = &l->v[l->n++];
 	memset(e, 0, sizeof *e);

@@ -21,13 +21,11 @@ static int collect(const vault_member_info *m, void *ctx)
 	ui_member *e;
 
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		ui_member *v = realloc(l->v, cap * sizeof *v);
+		void *grown = ui_grow(l->v, &l->cap, sizeof *l->v);
 
-		if (v == NULL)
+		if (grown == NULL)
 			return 1;
-		l->v = v;
-		l->cap = cap;
+		l->v = grown;
 	}
 	e = &l->v[l->n];
 	memset(e, 0, sizeof *e);

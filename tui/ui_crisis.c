@@ -60,13 +60,11 @@ static int collect_protocol(const vault_doc *d, void *ctx)
 	if (strcmp(d->category, "crisis") != 0 || d->status == 4 || d->reference)
 		return 0;
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		ui_doc *v = realloc(l->v, cap * sizeof *v);
+		void *grown = ui_grow(l->v, &l->cap, sizeof *l->v);
 
-		if (v == NULL)
+		if (grown == NULL)
 			return 1;
-		l->v = v;
-		l->cap = cap;
+		l->v = grown;
 	}
 	e = &l->v[l->n++];
 	memset(e, 0, sizeof *e);

@@ -9,6 +9,19 @@
 
 #include "editbuf.h"
 
+void *ui_grow(void *v, size_t *cap, size_t elem)
+{
+	size_t n = *cap ? *cap * 2 : 16;
+	void *grown;
+
+	if (n > SIZE_MAX / elem)
+		return NULL;
+	grown = realloc(v, n * elem);
+	if (grown != NULL)
+		*cap = n;
+	return grown;
+}
+
 /* A growing run of bytes with one attribute byte each. */
 typedef struct {
 	char *t;
@@ -95,13 +108,11 @@ static int lines_push(ui_lines *ls, const char *t, const unsigned char *a,
 	size_t i, k = 0, runs = 0;
 
 	if (ls->n == ls->cap) {
-		size_t cap = ls->cap ? ls->cap * 2 : 32;
-		ui_line *v = realloc(ls->v, cap * sizeof *v);
+		void *grown = ui_grow(ls->v, &ls->cap, sizeof *ls->v);
 
-		if (v == NULL)
+		if (grown == NULL)
 			return -1;
-		ls->v = v;
-		ls->cap = cap;
+		ls->v = grown;
 	}
 	for (i = 0; i < n; i++)
 		if (i == 0 || a[i] != a[i - 1])

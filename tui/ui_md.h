@@ -81,4 +81,10 @@ int ui_md_render(const char *md, size_t len, size_t width, ui_lines *out);
 int ui_diff_render(const char *a, size_t a_len, const char *b, size_t b_len,
                    size_t width, const char *same_msg, ui_lines *out);
 
+/* Grow an array (cap elements of elem bytes at v) to twice its size, or
+ * to 16 elements when empty; *cap is updated. Returns the new array, or
+ * NULL (v untouched) when out of memory. Shared by every list the
+ * interface builds. */
+void *ui_grow(void *v, size_t *cap, size_t elem);
+
 #endif
