@@ -9,7 +9,6 @@
 #include "vault_int.h"
 
 #define BATCH 4096
-#define WORKERS 2
 
 typedef struct {
 	int64_t seq;
@@ -22,12 +21,6 @@ typedef struct {
 	int id_ok, decoded, sig_ok;
 	obj o;
 } item;
-
-typedef struct {
-	void (*fn)(void *ctx, size_t i);
-	void *ctx;
-	size_t from, to;
-} work;
 
 typedef struct {
 	uint8_t vault[OBJ_VAULT_BYTES];
@@ -54,36 +47,16 @@ static int event_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static void *run_range(void *arg)
-{
-	work *w = arg;
-
-	for (size_t i = w->from; i < w->to; i++)
-		w->fn(w->ctx, i);
-	return NULL;
-}
-
 void vault_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
 {
-	pthread_t th[WORKERS];
-	work w[WORKERS];
-	int started[WORKERS] = {0};
+	vault_job job;
 
-	for (int t = 0; t < WORKERS; t++) {
-		w[t].fn = fn;
-		w[t].ctx = ctx;
-		w[t].from = n * (size_t)t / WORKERS;
-		w[t].to = n * (size_t)(t + 1) / WORKERS;
-		if (t > 0)
-			started[t] = pthread_create(&th[t], NULL, run_range, &w[t]) == 0;
-	}
-	run_range(&w[0]);
-	for (int t = 1; t < WORKERS; t++) {
-		if (started[t])
-			pthread_join(th[t], NULL);
-		else
-			run_range(&w[t]); /* no thread: do it here */
-	}
+	/* One worker takes the second half while this thread does the
+	 * first: both cores, no idle caller. */
+	vault_job_start(&job, n / 2, n, 1, fn, ctx);
+	for (size_t i = 0; i < n / 2; i++)
+		fn(ctx, i);
+	vault_job_join(&job);
 }
 
 static void check_one(void *ctx, size_t i)
