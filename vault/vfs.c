@@ -9,6 +9,7 @@
  * page images in the journal, no WAL, no mmap, no temporary files. */
 #include <errno.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,17 +21,61 @@ enum { FILE_MAIN = 0, FILE_JOURNAL = 1 };
 #define PAGE_DATA (PAGE_SIZE - PAGE_RESERVE)
 #define PAGE_AD_LEN (VAULT_ID_BYTES + 4 + 1)
 
+/* Write-behind sealing of database pages (docs/vault-format.md §3.3).
+ * SQLite writes a transaction's pages one call at a time at commit, and
+ * sealing a page costs more than writing it. So a page's plaintext is
+ * copied into a slot of a small ring and sealed by a worker thread, or by
+ * the writing thread itself when the ring is full or must be emptied,
+ * while SQLite goes on to the next page. Only the writing thread touches
+ * the files, always in the order SQLite wrote; everything queued is in the
+ * file before any sync, read, size, truncation, lock change, delete or
+ * close returns, so neither SQLite nor the disk (which orders nothing
+ * between two syncs) can tell. Journal page images are sealed at once:
+ * SQLite writes small records around each one and must see a failure at
+ * the call that failed. */
+#define RING 32u
+
+enum { SLOT_FILLED, SLOT_SEALING, SLOT_SEALED };
+
+typedef struct vfs_file vfs_file;
+
+typedef struct {
+	vfs_file *f;           /* the file the page goes to */
+	sqlite3_int64 off;     /* its offset in the real file */
+	uint32_t pgno;
+	int kind;
+	int state;
+	uint8_t nonce[AC_NONCE_BYTES];
+	uint8_t *pt;           /* PAGE_SIZE of plaintext, in guarded memory */
+	uint8_t *ct;           /* PAGE_SIZE of ciphertext, same */
+} seal_slot;
+
+typedef struct {
+	pthread_mutex_t mu;
+	pthread_cond_t work;   /* a slot was filled, or the worker must stop */
+	pthread_cond_t sealed; /* a slot was sealed */
+	pthread_t thread;
+	int running, stop, idle;
+	int broken;            /* no guarded memory or no thread: write at once */
+	pid_t pid;             /* a forked child has no worker */
+	unsigned head, count;  /* the slots in use, oldest first */
+	int err;               /* first failed write not yet reported */
+	uint8_t *mem;          /* 2 * RING pages from ac_secret_new */
+	seal_slot slot[RING];
+} sealer;
+
 struct vfs_shim {
 	sqlite3_vfs vfs;
 	sqlite3_vfs *root;
 	vault_keys *keys;
 	int damaged; /* a page failed authentication since the last reset */
 	char name[64];
+	sealer q;
 };
 
 #define NONCE_POOL (64u * AC_NONCE_BYTES)
 
-typedef struct {
+struct vfs_file {
 	sqlite3_file base;
 	vfs_shim *shim;
 	int kind;
@@ -42,26 +87,22 @@ typedef struct {
 	uint8_t *page; /* scratch for one page of ciphertext */
 	uint8_t *plain;/* scratch for one page of plaintext (sub-page reads) */
 	sqlite3_file *real;
-} vfs_file;
+};
 
 #define REAL_OFFSET ((sizeof(vfs_file) + 7u) & ~7u)
 
-static void page_ad(const vfs_file *f, uint32_t pgno, uint8_t ad[PAGE_AD_LEN])
+static void page_ad(const vfs_shim *s, int kind, uint32_t pgno,
+                    uint8_t ad[PAGE_AD_LEN])
 {
-	memcpy(ad, f->shim->keys->vault_id, VAULT_ID_BYTES);
+	memcpy(ad, s->keys->vault_id, VAULT_ID_BYTES);
 	for (int i = 0; i < 4; i++)
 		ad[VAULT_ID_BYTES + i] = (uint8_t)(pgno >> (8 * i));
-	ad[VAULT_ID_BYTES + 4] = (uint8_t)f->kind;
+	ad[VAULT_ID_BYTES + 4] = (uint8_t)kind;
 }
 
-/* §3.2: ciphertext of bytes [0, 4056), then the nonce, then the tag. */
-static void page_seal(vfs_file *f, uint32_t pgno, const uint8_t *pt,
-                      uint8_t *out)
+/* Take the next random nonce from the file's pool. */
+static void nonce_take(vfs_file *f, uint8_t nonce[AC_NONCE_BYTES])
 {
-	uint8_t ad[PAGE_AD_LEN];
-	uint8_t *nonce = out + PAGE_DATA;
-
-	page_ad(f, pgno, ad);
 	if (f->nonce_used >= NONCE_POOL || f->nonce_pid != getpid()) {
 		ac_random(f->nonces, NONCE_POOL);
 		f->nonce_used = 0;
@@ -71,8 +112,29 @@ static void page_seal(vfs_file *f, uint32_t pgno, const uint8_t *pt,
 	/* A nonce is used once: wipe it from the pool as it is taken. */
 	ac_wipe(f->nonces + f->nonce_used, AC_NONCE_BYTES);
 	f->nonce_used += AC_NONCE_BYTES;
-	ac_aead_seal(out, nonce + AC_NONCE_BYTES, pt, PAGE_DATA, ad, sizeof ad,
-	             nonce, f->shim->keys->page);
+}
+
+/* §3.2: ciphertext of bytes [0, 4056), then the nonce, then the tag.
+ * Reads only the keys, so any thread may call it. */
+static void seal_with(const vfs_shim *s, int kind, uint32_t pgno,
+                      const uint8_t nonce[AC_NONCE_BYTES], const uint8_t *pt,
+                      uint8_t *out)
+{
+	uint8_t ad[PAGE_AD_LEN];
+
+	page_ad(s, kind, pgno, ad);
+	memcpy(out + PAGE_DATA, nonce, AC_NONCE_BYTES);
+	ac_aead_seal(out, out + PAGE_DATA + AC_NONCE_BYTES, pt, PAGE_DATA, ad,
+	             sizeof ad, nonce, s->keys->page);
+}
+
+static void page_seal(vfs_file *f, uint32_t pgno, const uint8_t *pt,
+                      uint8_t *out)
+{
+	uint8_t nonce[AC_NONCE_BYTES];
+
+	nonce_take(f, nonce);
+	seal_with(f->shim, f->kind, pgno, nonce, pt, out);
 }
 
 static int page_open(const vfs_file *f, uint32_t pgno, const uint8_t *ct,
@@ -81,7 +143,7 @@ static int page_open(const vfs_file *f, uint32_t pgno, const uint8_t *ct,
 	uint8_t ad[PAGE_AD_LEN];
 	const uint8_t *nonce = ct + PAGE_DATA;
 
-	page_ad(f, pgno, ad);
+	page_ad(f->shim, f->kind, pgno, ad);
 	if (ac_aead_open(out, ct, PAGE_DATA, nonce + AC_NONCE_BYTES, ad,
 	                 sizeof ad, nonce, f->shim->keys->page) != AC_OK) {
 		f->shim->damaged = 1;
@@ -139,6 +201,210 @@ static int jhdr_valid(vfs_file *f, sqlite3_int64 off)
 	return ac_equal(mac, h + JHDR_FIELDS, JHDR_MAC_LEN);
 }
 
+/* The worker: seal the oldest filled slot, again and again. */
+static void *sealer_run(void *arg)
+{
+	vfs_shim *s = arg;
+	sealer *q = &s->q;
+
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		seal_slot *sl = NULL;
+
+		for (unsigned i = 0; i < q->count && sl == NULL; i++) {
+			seal_slot *c = &q->slot[(q->head + i) % RING];
+
+			if (c->state == SLOT_FILLED)
+				sl = c;
+		}
+		if (sl == NULL) {
+			if (q->stop)
+				break;
+			q->idle = 1;
+			pthread_cond_wait(&q->work, &q->mu);
+			q->idle = 0;
+			continue;
+		}
+		sl->state = SLOT_SEALING;
+		pthread_mutex_unlock(&q->mu);
+		seal_with(s, sl->kind, sl->pgno, sl->nonce, sl->pt, sl->ct);
+		pthread_mutex_lock(&q->mu);
+		sl->state = SLOT_SEALED;
+		pthread_cond_signal(&q->sealed);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+/* Whether pages may be queued: a worker runs (started on first use) in
+ * this process. Without one, pages are sealed and written at once. */
+static int sealer_ready(vfs_shim *s)
+{
+	sealer *q = &s->q;
+
+	if (q->running)
+		return q->pid == getpid();
+	if (q->broken)
+		return 0;
+	if (q->mem == NULL) {
+		q->mem = ac_secret_new(2u * RING * PAGE_SIZE);
+		if (q->mem == NULL) {
+			q->broken = 1;
+			return 0;
+		}
+		for (unsigned i = 0; i < RING; i++) {
+			q->slot[i].pt = q->mem + 2u * i * PAGE_SIZE;
+			q->slot[i].ct = q->slot[i].pt + PAGE_SIZE;
+		}
+	}
+	q->stop = 0;
+	q->running = pthread_create(&q->thread, NULL, sealer_run, s) == 0;
+	q->broken = !q->running;
+	q->pid = getpid();
+	return q->running;
+}
+
+/* With q->mu held: write the sealed slots at the head of the ring, in
+ * order, and free them. The lock is let go during each write; the worker
+ * never touches a sealed slot. After a failed write, the pages queued
+ * behind it are dropped, not written: SQLite learns of the failure at its
+ * next call, as if that write had failed at once, and rolls back the
+ * transaction they belong to, so its later writes must not land either. */
+static void sealer_retire(sealer *q)
+{
+	while (q->count > 0 && q->slot[q->head].state == SLOT_SEALED) {
+		seal_slot *sl = &q->slot[q->head];
+		sqlite3_file *real = sl->f->real;
+		int write = q->err == SQLITE_OK, rc = SQLITE_OK;
+
+		pthread_mutex_unlock(&q->mu);
+		if (write)
+			rc = real->pMethods->xWrite(real, sl->ct, (int)PAGE_SIZE,
+			                            sl->off);
+		ac_wipe(sl->pt, PAGE_SIZE);
+		pthread_mutex_lock(&q->mu);
+		if (rc != SQLITE_OK && q->err == SQLITE_OK)
+			q->err = rc;
+		q->head = (q->head + 1) % RING;
+		q->count--;
+	}
+}
+
+/* With q->mu held: make progress on the oldest unfinished slot, by
+ * sealing a filled one here or waiting for the worker's. */
+static void sealer_help(vfs_shim *s)
+{
+	sealer *q = &s->q;
+
+	for (unsigned i = 0; i < q->count; i++) {
+		seal_slot *sl = &q->slot[(q->head + i) % RING];
+
+		if (sl->state == SLOT_FILLED) {
+			sl->state = SLOT_SEALING;
+			pthread_mutex_unlock(&q->mu);
+			seal_with(s, sl->kind, sl->pgno, sl->nonce, sl->pt,
+			          sl->ct);
+			pthread_mutex_lock(&q->mu);
+			sl->state = SLOT_SEALED;
+			return;
+		}
+	}
+	pthread_cond_wait(&q->sealed, &q->mu);
+}
+
+/* With q->mu held: write (or, after a failure, drop) everything queued,
+ * then report the failure, once. */
+static int sealer_flush(vfs_shim *s)
+{
+	sealer *q = &s->q;
+	int rc;
+
+	for (;;) {
+		sealer_retire(q);
+		if (q->count == 0)
+			break;
+		sealer_help(s);
+	}
+	rc = q->err;
+	q->err = SQLITE_OK;
+	return rc;
+}
+
+/* Every file operation but a page write starts here: what SQLite wrote
+ * before it is in the file, or the first failure is reported. */
+static int sealer_drain(vfs_shim *s)
+{
+	sealer *q = &s->q;
+	int rc;
+
+	if (!q->running || q->pid != getpid())
+		return SQLITE_OK;
+	pthread_mutex_lock(&q->mu);
+	rc = sealer_flush(s);
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
+/* Queue one page for f at off (in the real file), or seal and write it at
+ * once when no worker can run. An error is a write queued earlier that
+ * failed. */
+static int sealer_write(vfs_file *f, uint32_t pgno, const uint8_t *pt,
+                        sqlite3_int64 off)
+{
+	vfs_shim *s = f->shim;
+	sealer *q = &s->q;
+	seal_slot *sl;
+	int rc;
+
+	if (!sealer_ready(s)) {
+		page_seal(f, pgno, pt, f->page);
+		return f->real->pMethods->xWrite(f->real, f->page,
+		                                 (int)PAGE_SIZE, off);
+	}
+	pthread_mutex_lock(&q->mu);
+	sealer_retire(q);
+	while (q->count == RING && q->err == SQLITE_OK) {
+		sealer_help(s);
+		sealer_retire(q);
+	}
+	if (q->err != SQLITE_OK) {
+		/* An earlier page failed: this one is refused with it. */
+		rc = sealer_flush(s);
+		pthread_mutex_unlock(&q->mu);
+		return rc;
+	}
+	sl = &q->slot[(q->head + q->count) % RING];
+	sl->f = f;
+	sl->off = off;
+	sl->pgno = pgno;
+	sl->kind = f->kind;
+	nonce_take(f, sl->nonce);
+	memcpy(sl->pt, pt, PAGE_SIZE);
+	sl->state = SLOT_FILLED;
+	q->count++;
+	if (q->idle)
+		pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->mu);
+	return SQLITE_OK;
+}
+
+static void sealer_stop(vfs_shim *s)
+{
+	sealer *q = &s->q;
+
+	if (q->running && q->pid == getpid()) {
+		(void)sealer_drain(s);
+		pthread_mutex_lock(&q->mu);
+		q->stop = 1;
+		pthread_cond_signal(&q->work);
+		pthread_mutex_unlock(&q->mu);
+		pthread_join(q->thread, NULL);
+	}
+	q->running = 0;
+	ac_secret_free(q->mem);
+	q->mem = NULL;
+}
+
 static int real_size(vfs_file *f, sqlite3_int64 *sz)
 {
 	return f->real->pMethods->xFileSize(f->real, sz);
@@ -179,8 +445,10 @@ static int x_read(sqlite3_file *pf, void *buf, int amt, sqlite3_int64 off)
 	vfs_file *f = (vfs_file *)pf;
 	uint32_t pgno, in;
 	uint8_t pn[4];
-	int rc;
+	int rc = sealer_drain(f->shim);
 
+	if (rc != SQLITE_OK)
+		return rc;
 	if (f->kind == FILE_JOURNAL) {
 		/* SQLite reads a header's 8-byte magic before trusting the
 		 * header: an unauthenticated one reads as no header. */
@@ -261,6 +529,7 @@ static int x_write(sqlite3_file *pf, const void *buf, int amt,
 			return SQLITE_IOERR_WRITE;
 		pgno = (uint32_t)pn[0] << 24 | (uint32_t)pn[1] << 16 |
 		       (uint32_t)pn[2] << 8 | pn[3];
+		/* Sealed here, not queued (see the write-behind above). */
 		page_seal(f, pgno, p, f->page);
 		return f->real->pMethods->xWrite(f->real, f->page, amt, off);
 	}
@@ -271,14 +540,16 @@ static int x_write(sqlite3_file *pf, const void *buf, int amt,
 	pgno = (uint32_t)(off / PAGE_SIZE) + 1;
 	if (pgno == 1 && p[20] != PAGE_RESERVE)
 		return SQLITE_IOERR_WRITE;
-	page_seal(f, pgno, p, f->page);
-	return f->real->pMethods->xWrite(f->real, f->page, amt, off + HDR_AREA);
+	return sealer_write(f, pgno, p, off + HDR_AREA);
 }
 
 static int x_truncate(sqlite3_file *pf, sqlite3_int64 size)
 {
 	vfs_file *f = (vfs_file *)pf;
+	int rc = sealer_drain(f->shim);
 
+	if (rc != SQLITE_OK)
+		return rc;
 	if (f->kind == FILE_MAIN)
 		size += HDR_AREA;
 	return f->real->pMethods->xTruncate(f->real, size);
@@ -287,8 +558,10 @@ static int x_truncate(sqlite3_file *pf, sqlite3_int64 size)
 static int x_file_size(sqlite3_file *pf, sqlite3_int64 *size)
 {
 	vfs_file *f = (vfs_file *)pf;
-	int rc = real_size(f, size);
+	int rc = sealer_drain(f->shim);
 
+	if (rc == SQLITE_OK)
+		rc = real_size(f, size);
 	if (rc == SQLITE_OK && f->kind == FILE_MAIN)
 		*size = *size > (sqlite3_int64)HDR_AREA ? *size - HDR_AREA : 0;
 	return rc;
@@ -297,10 +570,14 @@ static int x_file_size(sqlite3_file *pf, sqlite3_int64 *size)
 static int x_close(sqlite3_file *pf)
 {
 	vfs_file *f = (vfs_file *)pf;
-	int rc = SQLITE_OK;
+	int rc = sealer_drain(f->shim);
 
-	if (f->real->pMethods != NULL)
-		rc = f->real->pMethods->xClose(f->real);
+	if (f->real->pMethods != NULL) {
+		int crc = f->real->pMethods->xClose(f->real);
+
+		if (rc == SQLITE_OK)
+			rc = crc;
+	}
 	if (f->plain != NULL)
 		ac_wipe(f->plain, PAGE_SIZE);
 	free(f->page);
@@ -313,21 +590,30 @@ static int x_close(sqlite3_file *pf)
 static int x_sync(sqlite3_file *pf, int flags)
 {
 	vfs_file *f = (vfs_file *)pf;
+	int rc = sealer_drain(f->shim);
 
+	if (rc != SQLITE_OK)
+		return rc;
 	return f->real->pMethods->xSync(f->real, flags);
 }
 
 static int x_lock(sqlite3_file *pf, int level)
 {
 	vfs_file *f = (vfs_file *)pf;
+	int rc = sealer_drain(f->shim);
 
+	if (rc != SQLITE_OK)
+		return rc;
 	return f->real->pMethods->xLock(f->real, level);
 }
 
 static int x_unlock(sqlite3_file *pf, int level)
 {
 	vfs_file *f = (vfs_file *)pf;
+	int rc = sealer_drain(f->shim);
 
+	if (rc != SQLITE_OK)
+		return rc;
 	return f->real->pMethods->xUnlock(f->real, level);
 }
 
@@ -357,9 +643,13 @@ static int pragma_refused(char **arg)
 static int x_file_control(sqlite3_file *pf, int op, void *arg)
 {
 	vfs_file *f = (vfs_file *)pf;
+	int rc;
 
 	switch (op) {
 	case VFS_FCNTL_HEADER_READ:
+		rc = sealer_drain(f->shim);
+		if (rc != SQLITE_OK)
+			return rc;
 		if (f->kind != FILE_MAIN)
 			return SQLITE_NOTFOUND;
 		return f->real->pMethods->xRead(f->real, arg, HDR_AREA, 0);
@@ -367,11 +657,12 @@ static int x_file_control(sqlite3_file *pf, int op, void *arg)
 		/* §2.4: copy 0, sync, copy 1, sync: one copy is whole at
 		 * every moment. */
 		const uint8_t *a = arg;
-		int rc;
 
 		if (f->kind != FILE_MAIN)
 			return SQLITE_NOTFOUND;
-		rc = f->real->pMethods->xWrite(f->real, a, HDR_SIZE, 0);
+		rc = sealer_drain(f->shim);
+		if (rc == SQLITE_OK)
+			rc = f->real->pMethods->xWrite(f->real, a, HDR_SIZE, 0);
 		if (rc == SQLITE_OK)
 			rc = f->real->pMethods->xSync(f->real, SQLITE_SYNC_FULL);
 		if (rc == SQLITE_OK)
@@ -495,7 +786,10 @@ static int v_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *pf,
 static int v_delete(sqlite3_vfs *vfs, const char *name, int sync_dir)
 {
 	vfs_shim *s = vfs->pAppData;
+	int rc = sealer_drain(s);
 
+	if (rc != SQLITE_OK)
+		return rc;
 	return s->root->xDelete(s->root, name, sync_dir);
 }
 
@@ -576,6 +870,15 @@ static int v_current_time64(sqlite3_vfs *vfs, sqlite3_int64 *out)
 	return s->root->xCurrentTimeInt64(s->root, out);
 }
 
+static void vfs_shim_destroy(vfs_shim *s)
+{
+	sealer_stop(s);
+	pthread_cond_destroy(&s->q.sealed);
+	pthread_cond_destroy(&s->q.work);
+	pthread_mutex_destroy(&s->q.mu);
+	free(s);
+}
+
 vault_status vfs_shim_new(vault_keys *keys, vfs_shim **out)
 {
 	vfs_shim *s = NULL;
@@ -589,6 +892,21 @@ vault_status vfs_shim_new(vault_keys *keys, vfs_shim **out)
 		return VAULT_ENOMEM;
 	s->root = root;
 	s->keys = keys;
+	if (pthread_mutex_init(&s->q.mu, NULL) != 0) {
+		free(s);
+		return VAULT_ENOMEM;
+	}
+	if (pthread_cond_init(&s->q.work, NULL) != 0) {
+		pthread_mutex_destroy(&s->q.mu);
+		free(s);
+		return VAULT_ENOMEM;
+	}
+	if (pthread_cond_init(&s->q.sealed, NULL) != 0) {
+		pthread_cond_destroy(&s->q.work);
+		pthread_mutex_destroy(&s->q.mu);
+		free(s);
+		return VAULT_ENOMEM;
+	}
 	/* One registered VFS per open vault carries that vault's keys, so no
 	 * process-wide key table is needed. */
 	snprintf(s->name, sizeof s->name, "amparo-%p", (void *)s);
@@ -611,7 +929,7 @@ vault_status vfs_shim_new(vault_keys *keys, vfs_shim **out)
 	s->vfs.xGetLastError = v_last_error;
 	s->vfs.xCurrentTimeInt64 = v_current_time64;
 	if (sqlite3_vfs_register(&s->vfs, 0) != SQLITE_OK) {
-		free(s);
+		vfs_shim_destroy(s);
 		return VAULT_EIO;
 	}
 	*out = s;
@@ -633,5 +951,5 @@ void vfs_shim_free(vfs_shim *s)
 	if (s == NULL)
 		return;
 	sqlite3_vfs_unregister(&s->vfs);
-	free(s);
+	vfs_shim_destroy(s);
 }
