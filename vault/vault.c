@@ -342,7 +342,9 @@ vault_status vault_attach(vault *v, const uint8_t area[HDR_AREA], int creating,
 	if (vs != VAULT_OK)
 		return vault_fail(err, vs, "cannot set up the encrypted storage");
 	flags |= v->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	pc_vault_opening(1);
 	rc = sqlite3_open_v2(v->path, &v->db, flags, vfs_shim_name(v->shim));
+	pc_vault_opening(0);
 	if (rc != SQLITE_OK)
 		return db_fail(v->db, rc, err, "opening the vault");
 	if (!v->readonly && sqlite3_db_readonly(v->db, "main") == 1)

@@ -133,6 +133,17 @@ const char *vfs_shim_name(const vfs_shim *s);
 int vfs_shim_damaged(const vfs_shim *s);
 void vfs_shim_free(vfs_shim *s);
 
+/* pcache.c: the page cache of vault connections (vault-format.md §5).
+ * Connections opened between pc_vault_opening(1) and pc_vault_opening(0),
+ * on this thread, get it; every other connection keeps SQLite's.
+ * pc_installed says whether it could be installed (before SQLite
+ * initialized); pc_pages_live counts the pages all vault caches hold. */
+void pc_vault_opening(int on);
+int pc_installed(void);
+long pc_pages_live(void);
+/* The methods themselves, for tests that drive a cache directly. */
+const sqlite3_pcache_methods2 *pc_methods(void);
+
 /* File controls our VFS answers on the main database, to reach the header
  * area through the same file handle as SQLite (closing a second descriptor
  * would drop SQLite's POSIX locks). Argument: uint8_t[HDR_AREA]. */
