@@ -10,9 +10,12 @@
 #include <errno.h>
 #include <libgen.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vault_int.h"
@@ -35,29 +38,34 @@ enum { FILE_MAIN = 0, FILE_JOURNAL = 1 };
  * the call that failed. */
 #define RING 32u
 
-enum { SLOT_FILLED, SLOT_SEALING, SLOT_SEALED };
+enum { SLOT_FREE, SLOT_FILLED, SLOT_SEALING, SLOT_SEALED };
 
 typedef struct vfs_file vfs_file;
 
+/* A slot's fields are the writing thread's while it is free or sealed;
+ * whoever moves it from filled to sealing (by compare-and-swap) may read
+ * them and write its ciphertext until it stores sealed. */
 typedef struct {
 	vfs_file *f;           /* the file the page goes to */
 	sqlite3_int64 off;     /* its offset in the real file */
 	uint32_t pgno;
 	int kind;
-	int state;
+	atomic_int state;
 	uint8_t nonce[AC_NONCE_BYTES];
 	uint8_t *pt;           /* PAGE_SIZE of plaintext, in guarded memory */
 	uint8_t *ct;           /* PAGE_SIZE of ciphertext, same */
 } seal_slot;
 
 typedef struct {
-	pthread_mutex_t mu;
-	pthread_cond_t work;   /* a slot was filled, or the worker must stop */
-	pthread_cond_t sealed; /* a slot was sealed */
+	pthread_mutex_t mu;    /* only for the worker's sleep and wake-up */
+	pthread_cond_t work;
 	pthread_t thread;
-	int running, stop, idle;
+	atomic_int idle;       /* the worker is about to sleep, or sleeps */
+	atomic_int stop;
+	int running;
 	int broken;            /* no guarded memory or no thread: write at once */
 	pid_t pid;             /* a forked child has no worker */
+	/* The writing thread's alone: */
 	unsigned head, count;  /* the slots in use, oldest first */
 	int err;               /* first failed write not yet reported */
 	uint8_t *mem;          /* 2 * RING pages from ac_secret_new */
@@ -201,38 +209,90 @@ static int jhdr_valid(vfs_file *f, sqlite3_int64 off)
 	return ac_equal(mac, h + JHDR_FIELDS, JHDR_MAC_LEN);
 }
 
-/* The worker: seal the oldest filled slot, again and again. */
+/* Claim a filled slot and seal it; 0 when sl was not (or no longer)
+ * filled. */
+static int slot_seal(const vfs_shim *s, seal_slot *sl)
+{
+	int filled = SLOT_FILLED;
+
+	if (!atomic_compare_exchange_strong(&sl->state, &filled,
+	                                    SLOT_SEALING))
+		return 0;
+	seal_with(s, sl->kind, sl->pgno, sl->nonce, sl->pt, sl->ct);
+	atomic_store_explicit(&sl->state, SLOT_SEALED, memory_order_release);
+	return 1;
+}
+
+/* Seal any filled slot, starting at *at; 1 when one was sealed. */
+static int seal_any(vfs_shim *s, unsigned *at)
+{
+	for (unsigned i = 0; i < RING; i++) {
+		unsigned j = (*at + i) % RING;
+
+		if (slot_seal(s, &s->q.slot[j])) {
+			*at = (j + 1) % RING;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* How long the worker looks for work before it sleeps: long enough to
+ * bridge the gaps inside a commit's burst of pages and the journal sync
+ * before it (x_sync wakes the worker then), short enough that an idle
+ * vault costs nothing. On a busy processor sched_yield lets others run. */
+#define SPIN_US 1000
+
+static int64_t now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* The worker: seal filled slots in the order they were filled, and sleep
+ * when there are none. The writing thread fills slots in ring order, so
+ * the worker looks after the last one it sealed first. */
 static void *sealer_run(void *arg)
 {
 	vfs_shim *s = arg;
 	sealer *q = &s->q;
+	unsigned at = 0;
 
-	pthread_mutex_lock(&q->mu);
 	for (;;) {
-		seal_slot *sl = NULL;
+		int64_t until;
+		int found = 0;
 
-		for (unsigned i = 0; i < q->count && sl == NULL; i++) {
-			seal_slot *c = &q->slot[(q->head + i) % RING];
-
-			if (c->state == SLOT_FILLED)
-				sl = c;
+		while (seal_any(s, &at))
+			;
+		/* A commit writes its pages in a burst, a few microseconds
+		 * apart: look again for a moment before sleeping. */
+		until = now_us() + SPIN_US;
+		while (!found && now_us() < until) {
+			sched_yield();
+			found = seal_any(s, &at);
 		}
-		if (sl == NULL) {
-			if (q->stop)
-				break;
-			q->idle = 1;
-			pthread_cond_wait(&q->work, &q->mu);
-			q->idle = 0;
+		if (found)
+			continue;
+		pthread_mutex_lock(&q->mu);
+		/* idle, then a last look: the writer fills a slot, then
+		 * looks at idle (both sequentially consistent), so either it
+		 * sees idle and wakes us, or we see its slot. */
+		atomic_store(&q->idle, 1);
+		if (seal_any(s, &at)) {
+			atomic_store(&q->idle, 0);
+			pthread_mutex_unlock(&q->mu);
 			continue;
 		}
-		sl->state = SLOT_SEALING;
+		if (atomic_load(&q->stop)) {
+			pthread_mutex_unlock(&q->mu);
+			break;
+		}
+		pthread_cond_wait(&q->work, &q->mu);
+		atomic_store(&q->idle, 0);
 		pthread_mutex_unlock(&q->mu);
-		seal_with(s, sl->kind, sl->pgno, sl->nonce, sl->pt, sl->ct);
-		pthread_mutex_lock(&q->mu);
-		sl->state = SLOT_SEALED;
-		pthread_cond_signal(&q->sealed);
 	}
-	pthread_mutex_unlock(&q->mu);
 	return NULL;
 }
 
@@ -244,8 +304,12 @@ static int sealer_ready(vfs_shim *s)
 
 	if (q->running)
 		return q->pid == getpid();
-	if (q->broken)
+	/* On one processor a second thread only takes turns with this
+	 * one: seal each page at once. */
+	if (q->broken || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		q->broken = 1;
 		return 0;
+	}
 	if (q->mem == NULL) {
 		q->mem = ac_secret_new(2u * RING * PAGE_SIZE);
 		if (q->mem == NULL) {
@@ -255,65 +319,54 @@ static int sealer_ready(vfs_shim *s)
 		for (unsigned i = 0; i < RING; i++) {
 			q->slot[i].pt = q->mem + 2u * i * PAGE_SIZE;
 			q->slot[i].ct = q->slot[i].pt + PAGE_SIZE;
+			atomic_init(&q->slot[i].state, SLOT_FREE);
 		}
 	}
-	q->stop = 0;
+	atomic_store(&q->stop, 0);
+	atomic_store(&q->idle, 0);
 	q->running = pthread_create(&q->thread, NULL, sealer_run, s) == 0;
 	q->broken = !q->running;
 	q->pid = getpid();
 	return q->running;
 }
 
-/* With q->mu held: write the sealed slots at the head of the ring, in
- * order, and free them. The lock is let go during each write; the worker
- * never touches a sealed slot. After a failed write, the pages queued
- * behind it are dropped, not written: SQLite learns of the failure at its
- * next call, as if that write had failed at once, and rolls back the
- * transaction they belong to, so its later writes must not land either. */
+/* Write the sealed slots at the head of the ring, in order, and free
+ * them. After a failed write, the pages queued behind it are dropped, not
+ * written: SQLite learns of the failure at its next call, as if that write
+ * had failed at once, and rolls back the transaction they belong to, so
+ * its later writes must not land either. */
 static void sealer_retire(sealer *q)
 {
-	while (q->count > 0 && q->slot[q->head].state == SLOT_SEALED) {
+	while (q->count > 0) {
 		seal_slot *sl = &q->slot[q->head];
 		sqlite3_file *real = sl->f->real;
-		int write = q->err == SQLITE_OK, rc = SQLITE_OK;
 
-		pthread_mutex_unlock(&q->mu);
-		if (write)
-			rc = real->pMethods->xWrite(real, sl->ct, (int)PAGE_SIZE,
-			                            sl->off);
-		ac_wipe(sl->pt, PAGE_SIZE);
-		pthread_mutex_lock(&q->mu);
-		if (rc != SQLITE_OK && q->err == SQLITE_OK)
-			q->err = rc;
+		if (atomic_load_explicit(&sl->state, memory_order_acquire) !=
+		    SLOT_SEALED)
+			break;
+		if (q->err == SQLITE_OK)
+			q->err = real->pMethods->xWrite(real, sl->ct,
+			                                (int)PAGE_SIZE, sl->off);
+		atomic_store_explicit(&sl->state, SLOT_FREE,
+		                      memory_order_relaxed);
 		q->head = (q->head + 1) % RING;
 		q->count--;
 	}
 }
 
-/* With q->mu held: make progress on the oldest unfinished slot, by
- * sealing a filled one here or waiting for the worker's. */
+/* Make progress on the oldest unfinished slot: seal a filled one here, or
+ * give the worker, which is sealing, a moment. */
 static void sealer_help(vfs_shim *s)
 {
 	sealer *q = &s->q;
+	unsigned at = q->head;
 
-	for (unsigned i = 0; i < q->count; i++) {
-		seal_slot *sl = &q->slot[(q->head + i) % RING];
-
-		if (sl->state == SLOT_FILLED) {
-			sl->state = SLOT_SEALING;
-			pthread_mutex_unlock(&q->mu);
-			seal_with(s, sl->kind, sl->pgno, sl->nonce, sl->pt,
-			          sl->ct);
-			pthread_mutex_lock(&q->mu);
-			sl->state = SLOT_SEALED;
-			return;
-		}
-	}
-	pthread_cond_wait(&q->sealed, &q->mu);
+	if (!seal_any(s, &at))
+		sched_yield();
 }
 
-/* With q->mu held: write (or, after a failure, drop) everything queued,
- * then report the failure, once. */
+/* Write (or, after a failure, drop) everything queued, then report the
+ * failure, once. */
 static int sealer_flush(vfs_shim *s)
 {
 	sealer *q = &s->q;
@@ -335,44 +388,34 @@ static int sealer_flush(vfs_shim *s)
 static int sealer_drain(vfs_shim *s)
 {
 	sealer *q = &s->q;
-	int rc;
 
 	if (!q->running || q->pid != getpid())
 		return SQLITE_OK;
-	pthread_mutex_lock(&q->mu);
-	rc = sealer_flush(s);
-	pthread_mutex_unlock(&q->mu);
-	return rc;
+	return sealer_flush(s);
 }
 
 /* Queue one page for f at off (in the real file), or seal and write it at
  * once when no worker can run. An error is a write queued earlier that
- * failed. */
+ * failed; this page is then refused with it. */
 static int sealer_write(vfs_file *f, uint32_t pgno, const uint8_t *pt,
                         sqlite3_int64 off)
 {
 	vfs_shim *s = f->shim;
 	sealer *q = &s->q;
 	seal_slot *sl;
-	int rc;
 
 	if (!sealer_ready(s)) {
 		page_seal(f, pgno, pt, f->page);
 		return f->real->pMethods->xWrite(f->real, f->page,
 		                                 (int)PAGE_SIZE, off);
 	}
-	pthread_mutex_lock(&q->mu);
 	sealer_retire(q);
 	while (q->count == RING && q->err == SQLITE_OK) {
 		sealer_help(s);
 		sealer_retire(q);
 	}
-	if (q->err != SQLITE_OK) {
-		/* An earlier page failed: this one is refused with it. */
-		rc = sealer_flush(s);
-		pthread_mutex_unlock(&q->mu);
-		return rc;
-	}
+	if (q->err != SQLITE_OK)
+		return sealer_flush(s);
 	sl = &q->slot[(q->head + q->count) % RING];
 	sl->f = f;
 	sl->off = off;
@@ -380,11 +423,13 @@ static int sealer_write(vfs_file *f, uint32_t pgno, const uint8_t *pt,
 	sl->kind = f->kind;
 	nonce_take(f, sl->nonce);
 	memcpy(sl->pt, pt, PAGE_SIZE);
-	sl->state = SLOT_FILLED;
 	q->count++;
-	if (q->idle)
+	atomic_store(&sl->state, SLOT_FILLED);
+	if (atomic_load(&q->idle)) {
+		pthread_mutex_lock(&q->mu);
 		pthread_cond_signal(&q->work);
-	pthread_mutex_unlock(&q->mu);
+		pthread_mutex_unlock(&q->mu);
+	}
 	return SQLITE_OK;
 }
 
@@ -395,7 +440,7 @@ static void sealer_stop(vfs_shim *s)
 	if (q->running && q->pid == getpid()) {
 		(void)sealer_drain(s);
 		pthread_mutex_lock(&q->mu);
-		q->stop = 1;
+		atomic_store(&q->stop, 1);
 		pthread_cond_signal(&q->work);
 		pthread_mutex_unlock(&q->mu);
 		pthread_join(q->thread, NULL);
@@ -587,10 +632,27 @@ static int x_close(sqlite3_file *pf)
 	return rc;
 }
 
+/* Wake the worker if it sleeps; it then looks for work for SPIN_US. */
+static void sealer_prewake(vfs_shim *s)
+{
+	sealer *q = &s->q;
+
+	if (!q->running || q->pid != getpid() || !atomic_load(&q->idle))
+		return;
+	pthread_mutex_lock(&q->mu);
+	pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->mu);
+}
+
 static int x_sync(sqlite3_file *pf, int flags)
 {
 	vfs_file *f = (vfs_file *)pf;
 	int rc = sealer_drain(f->shim);
+
+	/* Syncing the journal comes just before a commit's burst of
+	 * database pages: have the worker awake for it. */
+	if (f->kind == FILE_JOURNAL)
+		sealer_prewake(f->shim);
 
 	if (rc != SQLITE_OK)
 		return rc;
@@ -873,7 +935,6 @@ static int v_current_time64(sqlite3_vfs *vfs, sqlite3_int64 *out)
 static void vfs_shim_destroy(vfs_shim *s)
 {
 	sealer_stop(s);
-	pthread_cond_destroy(&s->q.sealed);
 	pthread_cond_destroy(&s->q.work);
 	pthread_mutex_destroy(&s->q.mu);
 	free(s);
@@ -901,12 +962,7 @@ vault_status vfs_shim_new(vault_keys *keys, vfs_shim **out)
 		free(s);
 		return VAULT_ENOMEM;
 	}
-	if (pthread_cond_init(&s->q.sealed, NULL) != 0) {
-		pthread_cond_destroy(&s->q.work);
-		pthread_mutex_destroy(&s->q.mu);
-		free(s);
-		return VAULT_ENOMEM;
-	}
+
 	/* One registered VFS per open vault carries that vault's keys, so no
 	 * process-wide key table is needed. */
 	snprintf(s->name, sizeof s->name, "amparo-%p", (void *)s);
