@@ -131,6 +131,8 @@ vault_status vfs_shim_new(vault_keys *keys, vfs_shim **out);
 const char *vfs_shim_name(const vfs_shim *s);
 /* Whether any page has failed authentication on this vault. */
 int vfs_shim_damaged(const vfs_shim *s);
+/* Whether a worker thread seals s's database pages (§3.3), for tests. */
+int vfs_shim_sealer(const vfs_shim *s);
 void vfs_shim_free(vfs_shim *s);
 
 /* pcache.c: the page cache of vault connections (vault-format.md §5).

@@ -4,9 +4,12 @@
  * SQLite sees an ordinary database of 4096-byte pages with 40 reserved bytes
  * at the end of each; on disk every page is XChaCha20-Poly1305 ciphertext
  * with its nonce and tag in those reserved bytes, after two header copies.
- * The rollback journal's page images get the same treatment. The shim only
- * admits the I/O patterns it can protect: whole-page writes to the database,
- * page images in the journal, no WAL, no mmap, no temporary files. */
+ * The rollback journal's page images are copies of those stored pages. The
+ * shim only admits the I/O patterns it can protect: whole-page writes to
+ * the database, page images in the journal, no WAL, no mmap, no temporary
+ * files. */
+/* sched_getaffinity and CPU_COUNT (glibc) */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <libgen.h>
 #include <pthread.h>
@@ -311,6 +314,15 @@ static void *sealer_run(void *arg)
 	return NULL;
 }
 
+static int cpus_allowed(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof set, &set) != 0)
+		return (int)sysconf(_SC_NPROCESSORS_ONLN);
+	return CPU_COUNT(&set);
+}
+
 /* Whether pages may be queued: a worker runs (started on first use) in
  * this process. Without one, pages are sealed and written at once. */
 static int sealer_ready(vfs_shim *s)
@@ -319,9 +331,9 @@ static int sealer_ready(vfs_shim *s)
 
 	if (q->running)
 		return q->pid == getpid();
-	/* On one processor a second thread only takes turns with this
-	 * one: seal each page at once. */
-	if (q->broken || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+	/* On one processor (or when allowed only one) a second thread
+	 * only takes turns with this one: seal each page at once. */
+	if (q->broken || cpus_allowed() < 2) {
 		q->broken = 1;
 		return 0;
 	}
@@ -1050,6 +1062,11 @@ vault_status vfs_shim_new(vault_keys *keys, vfs_shim **out)
 	}
 	*out = s;
 	return VAULT_OK;
+}
+
+int vfs_shim_sealer(const vfs_shim *s)
+{
+	return s != NULL && s->q.running;
 }
 
 int vfs_shim_damaged(const vfs_shim *s)

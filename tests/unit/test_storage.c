@@ -5,6 +5,8 @@
  * file in the middle of a transaction), with transactions rolled back after
  * they grew the file; every row is then read back and checked, before and
  * after reopening, and SQLite's integrity check passes. */
+#define _GNU_SOURCE /* sched_getaffinity */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -125,6 +127,14 @@ static void check_rows(sqlite3 *db, const int *kept, int n)
 	assert_int_equal(seen, want);
 }
 
+static int cpus(void)
+{
+	cpu_set_t set;
+
+	assert_int_equal(sched_getaffinity(0, sizeof set, &set), 0);
+	return CPU_COUNT(&set);
+}
+
 static void check_integrity(sqlite3 *db)
 {
 	sqlite3_stmt *st = NULL;
@@ -153,6 +163,10 @@ static void bulk(const char *path, const char *cache_pragma)
 	for (int k = 0; k < ROWS / 2; k += 5)
 		kept[k] = 0;
 	insert_rows(db, ROWS / 2, ROWS, kept);
+	/* Pages went to a worker thread when there are two processors to
+	 * run it on, and were sealed in place otherwise (ctest runs this
+	 * test again under taskset -c 0). */
+	assert_int_equal(vfs_shim_sealer(v->shim), cpus() > 1);
 	check_rows(db, kept, ROWS);
 	check_integrity(db);
 	vault_close(v);
