@@ -229,6 +229,9 @@ typedef struct {
 	vault_job_part w[2];
 	int started[2];
 } vault_job;
+/* pthread_create with every signal blocked in the new thread: signals stay
+ * with the thread that reads the terminal. 0 or -1. */
+int vault_thread_start(pthread_t *th, void *(*fn)(void *), void *arg);
 void vault_job_start(vault_job *j, size_t from, size_t to, int workers,
                      void (*fn)(void *ctx, size_t i), void *ctx);
 void vault_job_join(vault_job *j);

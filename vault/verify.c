@@ -3,6 +3,7 @@
  * The index tables are not trusted here. Hashing and Ed25519 verification
  * run on two threads; everything else is sequential. */
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -354,6 +355,20 @@ static void *run_job(void *arg)
 	return NULL;
 }
 
+int vault_thread_start(pthread_t *th, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	int rc;
+
+	/* Signals go to the thread that reads the terminal: SIGWINCH must
+	 * interrupt its read, and handlers run where the front end expects. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(th, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc == 0 ? 0 : -1;
+}
+
 void vault_job_start(vault_job *j, size_t from, size_t to, int workers,
                      void (*fn)(void *ctx, size_t i), void *ctx)
 {
@@ -367,8 +382,8 @@ void vault_job_start(vault_job *j, size_t from, size_t to, int workers,
 		j->w[t].from = from + n * (size_t)t / (size_t)workers;
 		j->w[t].to = t < workers ? from + n * (size_t)(t + 1) / (size_t)workers
 		                         : j->w[t].from;
-		j->started[t] = t < workers && pthread_create(&j->th[t], NULL, run_job,
-		                                              &j->w[t]) == 0;
+		j->started[t] = t < workers &&
+		                vault_thread_start(&j->th[t], run_job, &j->w[t]) == 0;
 	}
 }
 

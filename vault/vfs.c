@@ -351,7 +351,7 @@ static int sealer_ready(vfs_shim *s)
 	}
 	atomic_store(&q->stop, 0);
 	atomic_store(&q->idle, 0);
-	q->running = pthread_create(&q->thread, NULL, sealer_run, s) == 0;
+	q->running = vault_thread_start(&q->thread, sealer_run, s) == 0;
 	q->broken = !q->running;
 	q->pid = getpid();
 	return q->running;

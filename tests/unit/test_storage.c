@@ -7,7 +7,10 @@
  * after reopening, and SQLite's integrity check passes. */
 #define _GNU_SOURCE /* sched_getaffinity */
 #include <sched.h>
+#include <dirent.h>
 #include <setjmp.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -135,6 +138,41 @@ static int cpus(void)
 	return CPU_COUNT(&set);
 }
 
+/* Every thread but this one blocks SIGINT, SIGTERM and SIGWINCH, so the
+ * thread that reads the terminal gets them. Returns how many others there
+ * are. */
+static int other_threads_block_signals(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int others = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		char path[300], line[256];
+		unsigned long long blk = 0;
+		FILE *f;
+
+		if (e->d_name[0] == '.' || atoi(e->d_name) == (int)getpid())
+			continue;
+		snprintf(path, sizeof path, "/proc/self/task/%s/status",
+		         e->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue; /* it ended meanwhile */
+		while (fgets(line, sizeof line, f) != NULL)
+			if (sscanf(line, "SigBlk: %llx", &blk) == 1)
+				break;
+		fclose(f);
+		assert_true(blk & (1ull << (SIGINT - 1)));
+		assert_true(blk & (1ull << (SIGTERM - 1)));
+		assert_true(blk & (1ull << (SIGWINCH - 1)));
+		others++;
+	}
+	closedir(d);
+	return others;
+}
+
 static void check_integrity(sqlite3 *db)
 {
 	sqlite3_stmt *st = NULL;
@@ -167,6 +205,7 @@ static void bulk(const char *path, const char *cache_pragma)
 	 * run it on, and were sealed in place otherwise (ctest runs this
 	 * test again under taskset -c 0). */
 	assert_int_equal(vfs_shim_sealer(v->shim), cpus() > 1);
+	assert_int_equal(other_threads_block_signals(), cpus() > 1);
 	check_rows(db, kept, ROWS);
 	check_integrity(db);
 	vault_close(v);
