@@ -476,7 +476,20 @@ static void m_shrink(sqlite3_pcache *pc)
 	evict_to((pc_cache *)pc, 0);
 }
 
-static sqlite3_pcache_methods2 ours;
+static sqlite3_pcache_methods2 ours = {
+	.iVersion = 1,
+	.xInit = m_init,
+	.xShutdown = m_shutdown,
+	.xCreate = m_create,
+	.xCachesize = m_cachesize,
+	.xPagecount = m_pagecount,
+	.xFetch = m_fetch,
+	.xUnpin = m_unpin,
+	.xRekey = m_rekey,
+	.xTruncate = m_truncate,
+	.xDestroy = m_destroy,
+	.xShrink = m_shrink,
+};
 
 const sqlite3_pcache_methods2 *pc_methods(void)
 {
@@ -491,18 +504,5 @@ __attribute__((constructor)) static void pc_install(void)
 	if (sqlite3_config(SQLITE_CONFIG_GETPCACHE2, &theirs) != SQLITE_OK ||
 	    theirs.xCreate == NULL)
 		return;
-	ours.iVersion = 1;
-	ours.pArg = NULL;
-	ours.xInit = m_init;
-	ours.xShutdown = m_shutdown;
-	ours.xCreate = m_create;
-	ours.xCachesize = m_cachesize;
-	ours.xPagecount = m_pagecount;
-	ours.xFetch = m_fetch;
-	ours.xUnpin = m_unpin;
-	ours.xRekey = m_rekey;
-	ours.xTruncate = m_truncate;
-	ours.xDestroy = m_destroy;
-	ours.xShrink = m_shrink;
 	installed = sqlite3_config(SQLITE_CONFIG_PCACHE2, &ours) == SQLITE_OK;
 }
