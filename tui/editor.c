@@ -11,6 +11,7 @@
 #define NCURSES_WIDECHAR 1
 
 #include "editor.h"
+#include "ui_i18n.h"
 
 #include <curses.h>
 #include <fcntl.h>
@@ -170,8 +171,10 @@ static size_t hscroll(size_t col, size_t width)
 static void draw_title(const ed *e, const ed_layout *L)
 {
 	const char *left = " Amparo " AMPARO_VERSION;
-	const char *right = editbuf_modified(e->eb) ? "Modified " : "";
-	int lw = (int)strlen(left), rw = (int)strlen(right), tw, x;
+	/* TRANSLATORS: the editor's title bar, right end; keep the space. */
+	const char *right = editbuf_modified(e->eb) ? _("Modified ") : "";
+	int lw = (int)strlen(left), tw, x;
+	int rw = (int)editbuf_text_cols(right, strlen(right));
 
 	mvhline(0, 0, ' ' | A_REVERSE, L->cols);
 	draw_str(0, 0, left, L->cols, A_REVERSE);
@@ -218,10 +221,10 @@ static void draw_text(ed *e, const ed_layout *L, int *cy, int *cx)
 static const struct {
 	const char *key, *label;
 } ed_keys[2][6] = {
-	{{"^S", "Save"}, {"^W", "Find"}, {"^K", "Cut line"},
-	 {"^U", "Paste"}, {"^Z", "Undo"}, {"F1", "Help"}},
-	{{"^X", "Exit"}, {"^O", "Save"}, {"^C", "Position"},
-	 {"^A", "Home"}, {"^E", "End"}, {"^Y", "Redo"}},
+	{{"^S", N_("Save")}, {"^W", N_("Find")}, {"^K", N_("Cut line")},
+	 {"^U", N_("Paste")}, {"^Z", N_("Undo")}, {"F1", N_("Help")}},
+	{{"^X", N_("Exit")}, {"^O", N_("Save")}, {"^C", N_("Position")},
+	 {"^A", N_("Home")}, {"^E", N_("End")}, {"^Y", N_("Redo")}},
 };
 
 static void draw_keys(const ed_layout *L)
@@ -235,7 +238,7 @@ static void draw_keys(const ed_layout *L)
 			x = i * cw;
 			draw_str(L->keys_row + r, x, ed_keys[r][i].key, 2,
 			         A_REVERSE);
-			draw_str(L->keys_row + r, x + 3, ed_keys[r][i].label,
+			draw_str(L->keys_row + r, x + 3, _(ed_keys[r][i].label),
 			         cw - 4, A_NORMAL);
 		}
 	}
@@ -276,23 +279,23 @@ static void draw_status(const ed *e, const ed_layout *L, int *cx)
 }
 
 static const char *const ed_help[] = {
-	"Amparo editor: keys",
+	N_("Amparo editor: keys"),
 	"",
-	"  Arrows, Home, End      move (^A and ^E: start and end of line)",
-	"  PgUp, PgDn             move by a screen",
-	"  Ctrl-Left, Ctrl-Right  move by a word",
-	"  Backspace, Delete      delete a character (^D: delete too)",
-	"  ^K                     cut the line; cut again to add lines",
-	"  ^U                     paste the cut lines",
-	"  ^Z, ^Y                 undo, redo",
-	"  ^W                     find (Enter alone: find the last again)",
-	"  ^C                     show the cursor position",
-	"  ^S or ^O               save: asks for a revision message",
-	"  ^X                     exit; asks whether to save changes",
-	"  F1 or ^G               this help",
+	N_("  Arrows, Home, End      move (^A and ^E: start and end of line)"),
+	N_("  PgUp, PgDn             move by a screen"),
+	N_("  Ctrl-Left, Ctrl-Right  move by a word"),
+	N_("  Backspace, Delete      delete a character (^D: delete too)"),
+	N_("  ^K                     cut the line; cut again to add lines"),
+	N_("  ^U                     paste the cut lines"),
+	N_("  ^Z, ^Y                 undo, redo"),
+	N_("  ^W                     find (Enter alone: find the last again)"),
+	N_("  ^C                     show the cursor position"),
+	N_("  ^S or ^O               save: asks for a revision message"),
+	N_("  ^X                     exit; asks whether to save changes"),
+	N_("  F1 or ^G               this help"),
 	"",
-	"In a prompt: Enter accepts, Esc or ^C cancels.",
-	"The text stays in memory and is never written to a file.",
+	N_("In a prompt: Enter accepts, Esc or ^C cancels."),
+	N_("The text stays in memory and is never written to a file."),
 };
 
 static void draw_help(const ed_layout *L)
@@ -300,9 +303,10 @@ static void draw_help(const ed_layout *L)
 	size_t i, n = sizeof ed_help / sizeof ed_help[0];
 
 	for (i = 0; i < n && (int)i < L->rows - 1; i++)
-		draw_str((int)i, 0, ed_help[i], L->cols, i == 0 ? A_BOLD : 0);
+		draw_str((int)i, 0, ed_help[i][0] != '\0' ? _(ed_help[i]) : "",
+		         L->cols, i == 0 ? A_BOLD : 0);
 	mvhline(L->rows - 1, 0, ' ' | A_REVERSE, L->cols);
-	draw_str(L->rows - 1, 0, " Press any key to return to the text",
+	draw_str(L->rows - 1, 0, _(" Press any key to return to the text"),
 	         L->cols, A_REVERSE);
 }
 
@@ -313,7 +317,7 @@ static void draw(ed *e)
 
 	erase();
 	if (L.rows < 3 || L.cols < 10) {
-		draw_str(0, 0, "Terminal too small", L.cols, A_BOLD);
+		draw_str(0, 0, _("Terminal too small"), L.cols, A_BOLD);
 	} else if (e->help) {
 		draw_help(&L);
 		cy = L.rows - 1;
@@ -519,24 +523,32 @@ out:
 
 /* Ask question and wait for one of the letters in keys (lower case), Esc
  * or ^C. Returns the letter, or 0 for Esc, ^C or a lost terminal. */
-static wint_t ask(ed *e, const char *question, const char *keys)
+/* Ask question on the status line until one of keys (lower-case ASCII
+ * letters) is typed, in either case. Returns its index in keys, or -1 for
+ * Esc or ^C. */
+static int ask(ed *e, const char *question, const char *keys)
 {
 	ed_key k;
-	wint_t c = 0;
+	int answer = -1;
 
 	e->question = question;
 	while (read_key(e, &k)) {
+		const char *hit;
+		wint_t c;
+
 		if (k.fn || k.c == 0)
 			continue;
 		if (k.c == ED_ESC || k.c == ED_CTRL('c'))
 			break;
 		c = towlower(k.c);
-		if (c < 0x80 && strchr(keys, (int)c) != NULL)
+		hit = c != 0 && c < 0x80 ? strchr(keys, (int)c) : NULL;
+		if (hit != NULL) {
+			answer = (int)(hit - keys);
 			break;
-		c = 0;
+		}
 	}
 	e->question = NULL;
-	return c;
+	return answer;
 }
 
 static void show_help(ed *e)
@@ -556,17 +568,17 @@ static void find(ed *e)
 	int rc;
 
 	if (e->search != NULL && strlen(e->search) < 40)
-		snprintf(label, sizeof label, "Search [%s]: ", e->search);
+		snprintf(label, sizeof label, _("Search [%s]: "), e->search);
 	else
-		snprintf(label, sizeof label, "Search: ");
+		snprintf(label, sizeof label, "%s", _("Search: "));
 	rc = prompt(e, label, &s);
 	if (rc <= 0) {
-		set_status(e, rc == 0 ? "Cancelled" : "Out of memory");
+		set_status(e, rc == 0 ? _("Cancelled") : _("Out of memory"));
 		return;
 	}
 	if (s[0] == '\0' && e->search == NULL) {
 		free(s);
-		set_status(e, "Cancelled");
+		set_status(e, _("Cancelled"));
 		return;
 	}
 	if (s[0] == '\0') {
@@ -577,9 +589,9 @@ static void find(ed *e)
 	}
 	rc = editbuf_find(e->eb, e->search, strlen(e->search), &wrapped);
 	if (rc == 1 && wrapped)
-		set_status(e, "Search wrapped");
+		set_status(e, _("Search wrapped"));
 	else if (rc == 0)
-		snprintf(e->status, sizeof e->status, "\"%.60s\" not found",
+		snprintf(e->status, sizeof e->status, _("\"%.60s\" not found"),
 		         e->search);
 }
 
@@ -632,16 +644,16 @@ static ed_act text_key(ed *e, const ed_key *k, int *rc)
 	case ED_CTRL('u'): *rc = editbuf_paste(e->eb); break;
 	case ED_CTRL('z'):
 		if ((*rc = editbuf_undo(e->eb)) == 0)
-			set_status(e, "Nothing to undo");
+			set_status(e, _("Nothing to undo"));
 		break;
 	case ED_CTRL('y'):
 		if ((*rc = editbuf_redo(e->eb)) == 0)
-			set_status(e, "Nothing to redo");
+			set_status(e, _("Nothing to redo"));
 		break;
 	case ED_CTRL('w'): find(e); break;
 	case ED_CTRL('c'):
 		editbuf_cursor(e->eb, &line, NULL);
-		snprintf(e->status, sizeof e->status, "line %zu/%zu, column %zu",
+		snprintf(e->status, sizeof e->status, _("line %zu/%zu, column %zu"),
 		         line + 1, editbuf_line_count(e->eb),
 		         editbuf_cursor_col(e->eb) + 1);
 		break;
@@ -657,15 +669,15 @@ static ed_act text_key(ed *e, const ed_key *k, int *rc)
 static int save(ed *e, char **out, size_t *out_len, char **message)
 {
 	char *msg = NULL;
-	int rc = prompt(e, "Revision message: ", &msg);
+	int rc = prompt(e, _("Revision message: "), &msg);
 
 	if (rc <= 0) {
-		set_status(e, rc == 0 ? "Cancelled" : "Out of memory");
+		set_status(e, rc == 0 ? _("Cancelled") : _("Out of memory"));
 		return 0;
 	}
 	if (editbuf_export(e->eb, out, out_len) != EDITBUF_OK) {
 		free(msg);
-		set_status(e, "Out of memory: not saved");
+		set_status(e, _("Out of memory: not saved"));
 		return 0;
 	}
 	*message = msg;
@@ -688,13 +700,16 @@ static int edit_loop(ed *e, char **out, size_t *out_len, char **message)
 		if (!line_key(e, e->eb, &k, &rc))
 			act = text_key(e, &k, &rc);
 		if (rc == EDITBUF_ENOMEM)
-			set_status(e, "Out of memory: not done");
+			set_status(e, _("Out of memory: not done"));
 		if (act == ACT_EXIT && editbuf_modified(e->eb)) {
-			switch (ask(e, "Save changes? (y)es / (n)o / (c)ancel",
-			            "ync")) {
-			case L'y': act = ACT_SAVE; break;
-			case L'n': act = ACT_DISCARD; break;
-			default: act = ACT_STAY; set_status(e, "Cancelled");
+			/* TRANSLATORS: the keys that answer "Save changes?":
+			 * yes, no, cancel, in that order, lower case, as the
+			 * question shows them. */
+			switch (ask(e, _("Save changes? (y)es / (n)o / (c)ancel"),
+			            _("ync"))) {
+			case 0: act = ACT_SAVE; break;
+			case 1: act = ACT_DISCARD; break;
+			default: act = ACT_STAY; set_status(e, _("Cancelled"));
 			}
 		}
 		if (act == ACT_EXIT || act == ACT_DISCARD)

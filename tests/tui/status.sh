@@ -106,6 +106,23 @@ wait_for $S "Lo han leído 0 de 2."
 wait_for $S "[!] revisión pendiente: Old rules (debía revisarse a más tardar"
 tm send-keys -t $S q
 wait_for $S "^E Crisis"
+# The editor speaks Spanish too, and takes its own answer keys: (s)í.
+tm send-keys -t $S Enter
+wait_for $S "e Editar"
+tm send-keys -t $S e
+wait_for $S "^S Guardar"
+wait_for $S "^X Salir"
+tm send-keys -t $S -l 'añadido '
+wait_for $S "Modificado"
+tm send-keys -t $S C-x
+wait_for $S "¿Guardar los cambios? (s)í / (n)o / (c)ancelar"
+tm send-keys -t $S y
+wait_for $S "¿Guardar los cambios? (s)í / (n)o / (c)ancelar"
+tm send-keys -t $S n
+wait_for $S "e Editar"
+wait_gone $S "añadido"
+tm send-keys -t $S q
+wait_for $S "^E Crisis"
 tm send-keys -t $S C-q
 wait_exit $S "$WORK/st3"
 echo "ok: the status screen lists who must read and who has read"
