@@ -271,6 +271,21 @@ static size_t push(ui_hint *out, size_t n, size_t max, const char *key,
 	return n;
 }
 
+/* "1-2" to "1-4": the digits that answer the question shown. */
+static const char *walk_keys(const ui_state *s)
+{
+	static const char *const keys[] = {"1-2", "1-3", "1-4"};
+	int n = 4;
+
+	if (s->walk != NULL && s->walk_step < s->walk->nsteps) {
+		const policy_step *st = &s->walk->steps[s->walk_step];
+
+		if (s->walk_q < st->nquestions)
+			n = st->questions[s->walk_q].nchoices;
+	}
+	return keys[n < 2 ? 0 : n > 4 ? 2 : n - 2];
+}
+
 static size_t reader_hints(const ui_state *s, ui_hint *out, size_t max)
 {
 	bool ref = (s->doc.marks & UI_MARK_REFERENCE) != 0;
@@ -327,8 +342,8 @@ static size_t tool_hints(const ui_state *s, ui_hint *out, size_t max)
 			n = push(out, n, max, "Enter", _("Go on"));
 			break;
 		}
-		n = push(out, n, max, "1-4", _("Answer"));
-		n = push(out, n, max, "Up/Down", _("Choose"));
+		n = push(out, n, max, walk_keys(s), _("Answer"));
+		n = push(out, n, max, "\u2191\u2193", _("Choose"));
 		n = push(out, n, max, "Enter", _("Answer"));
 		break;
 	default:
