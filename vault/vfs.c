@@ -287,7 +287,7 @@ static void *sealer_run(void *arg)
 		/* A commit writes its pages in a burst, a few microseconds
 		 * apart: look again for a moment before sleeping. */
 		until = now_us() + SPIN_US;
-		while (!found && now_us() < until) {
+		while (!found && !atomic_load(&q->stop) && now_us() < until) {
 			sched_yield();
 			found = seal_any(s, &at);
 		}
