@@ -364,6 +364,21 @@ static void test_cache_rules(void **state)
 		m->xUnpin(c, p[k], 0);
 	m->xCachesize(c, 5);
 	assert_int_equal(m->xPagecount(c), 10);
+	/* Shrinking frees every unpinned page. */
+	for (unsigned k = 21; k <= 30; k++)
+		m->xUnpin(c, p[k], 0);
+	m->xShrink(c);
+	assert_int_equal(m->xPagecount(c), 0);
+	/* A page fetched at the scratch number itself, and a page moved
+	 * above every other key, both go with a truncation below them. */
+	m->xCachesize(c, 50);
+	p[1] = fetch(m, c, scratch, 2);
+	p[2] = fetch(m, c, 2, 2);
+	m->xRekey(c, p[2], 2, 100000);
+	m->xTruncate(c, 3);
+	assert_null(m->xFetch(c, scratch, 0));
+	assert_null(m->xFetch(c, 100000, 0));
+	assert_int_equal(m->xPagecount(c), 0);
 	m->xDestroy(c);
 	assert_int_equal(pc_pages_live(), before);
 }
