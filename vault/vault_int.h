@@ -5,6 +5,7 @@
 #define AMPARO_VAULT_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 
@@ -217,16 +218,16 @@ char *store_member_name(vault *v, const uint8_t key[OBJ_KEY_BYTES]);
 /* Run fn(ctx, i) for every i in [0, n) on both cores (verify.c). */
 void vault_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx);
 /* The same in the background: fn(ctx, i) for i in [from, to) on one or
- * two worker threads while the caller does something else; vault_job_join
- * waits. */
+ * two worker threads while the caller does something else. The threads
+ * take the indices a few at a time from one counter, so none sits idle
+ * while another has a long queue; vault_job_join has the caller take its
+ * share of what is left, then waits for the threads. */
 typedef struct {
 	void (*fn)(void *ctx, size_t i);
 	void *ctx;
-	size_t from, to;
-} vault_job_part;
-typedef struct {
+	atomic_size_t next;
+	size_t to;
 	pthread_t th[2];
-	vault_job_part w[2];
 	int started[2];
 } vault_job;
 /* pthread_create with every signal blocked in the new thread: signals stay

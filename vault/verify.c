@@ -52,11 +52,8 @@ void vault_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
 {
 	vault_job job;
 
-	/* One worker takes the second half while this thread does the
-	 * first: both cores, no idle caller. */
-	vault_job_start(&job, n / 2, n, 1, fn, ctx);
-	for (size_t i = 0; i < n / 2; i++)
-		fn(ctx, i);
+	/* One worker and this thread, which joins in at once. */
+	vault_job_start(&job, 0, n, 1, fn, ctx);
 	vault_job_join(&job);
 }
 
@@ -346,12 +343,23 @@ static vault_status load_timeline(vault *v, timeline *tl, item *items,
 	return rc;
 }
 
+/* Indices are taken JOB_STEP at a time: small enough that the threads
+ * finish together, large enough that the counter is rarely contended. */
+#define JOB_STEP 16
+
 static void *run_job(void *arg)
 {
-	vault_job_part *w = arg;
+	vault_job *j = arg;
 
-	for (size_t i = w->from; i < w->to; i++)
-		w->fn(w->ctx, i);
+	for (;;) {
+		size_t i = atomic_fetch_add(&j->next, JOB_STEP), end;
+
+		if (i >= j->to)
+			break;
+		end = j->to - i > JOB_STEP ? i + JOB_STEP : j->to;
+		for (; i < end; i++)
+			j->fn(j->ctx, i);
+	}
 	return NULL;
 }
 
@@ -372,29 +380,25 @@ int vault_thread_start(pthread_t *th, void *(*fn)(void *), void *arg)
 void vault_job_start(vault_job *j, size_t from, size_t to, int workers,
                      void (*fn)(void *ctx, size_t i), void *ctx)
 {
-	size_t n = to - from;
-
 	if (workers < 1 || workers > 2)
 		workers = 2;
-	for (int t = 0; t < 2; t++) {
-		j->w[t].fn = fn;
-		j->w[t].ctx = ctx;
-		j->w[t].from = from + n * (size_t)t / (size_t)workers;
-		j->w[t].to = t < workers ? from + n * (size_t)(t + 1) / (size_t)workers
-		                         : j->w[t].from;
+	j->fn = fn;
+	j->ctx = ctx;
+	j->to = to;
+	atomic_init(&j->next, from);
+	for (int t = 0; t < 2; t++)
 		j->started[t] = t < workers &&
-		                vault_thread_start(&j->th[t], run_job, &j->w[t]) == 0;
-	}
+		                vault_thread_start(&j->th[t], run_job, j) == 0;
 }
 
 void vault_job_join(vault_job *j)
 {
-	for (int t = 0; t < 2; t++) {
+	/* What is left is shared with the threads; without them (none
+	 * could start) this does it all. */
+	run_job(j);
+	for (int t = 0; t < 2; t++)
 		if (j->started[t])
 			pthread_join(j->th[t], NULL);
-		else
-			run_job(&j->w[t]); /* no thread: do it here */
-	}
 }
 
 vault_status vault_verify(vault *v, vault_problem_fn fn, void *ctx,
