@@ -49,10 +49,9 @@ typedef struct vfs_file vfs_file;
  * whoever moves it from filled to sealing (by compare-and-swap) may read
  * them and write its ciphertext until it stores sealed. */
 typedef struct {
-	vfs_file *f;           /* the file the page goes to */
+	vfs_file *f;           /* the database file the page goes to */
 	sqlite3_int64 off;     /* its offset in the real file */
 	uint32_t pgno;
-	int kind;
 	atomic_int state;
 	uint8_t nonce[AC_NONCE_BYTES];
 	uint8_t *pt;           /* PAGE_SIZE of plaintext, in guarded memory */
@@ -236,7 +235,7 @@ static int slot_seal(const vfs_shim *s, seal_slot *sl)
 	if (!atomic_compare_exchange_strong(&sl->state, &filled,
 	                                    SLOT_SEALING))
 		return 0;
-	seal_with(s, sl->kind, sl->pgno, sl->nonce, sl->pt, sl->ct);
+	seal_with(s, FILE_MAIN, sl->pgno, sl->nonce, sl->pt, sl->ct);
 	atomic_store_explicit(&sl->state, SLOT_SEALED, memory_order_release);
 	return 1;
 }
@@ -421,9 +420,9 @@ static int sealer_drain(vfs_shim *s)
 	return sealer_flush(s);
 }
 
-/* Queue one page for f at off (in the real file), or seal and write it at
- * once when no worker can run. An error is a write queued earlier that
- * failed; this page is then refused with it. */
+/* Queue one page of the database file f, for off in the real file, or
+ * seal and write it at once when no worker can run. An error is a write
+ * queued earlier that failed; this page is then refused with it. */
 static int sealer_write(vfs_file *f, uint32_t pgno, const uint8_t *pt,
                         sqlite3_int64 off)
 {
@@ -447,7 +446,6 @@ static int sealer_write(vfs_file *f, uint32_t pgno, const uint8_t *pt,
 	sl->f = f;
 	sl->off = off;
 	sl->pgno = pgno;
-	sl->kind = f->kind;
 	nonce_take(f, sl->nonce);
 	memcpy(sl->pt, pt, PAGE_SIZE);
 	q->count++;
